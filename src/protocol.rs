@@ -1,0 +1,479 @@
+//! The host ⇄ stream wire protocol, defined once and shared by both ends.
+//!
+//! Every message is a plain object tagged with [`NS`] (whose value is the
+//! protocol [`VERSION`]) and a type string under `"t"`. The flow is:
+//!
+//! 1. stream → host, on `window.parent`: [`Msg::Hello`]. It carries no secret
+//!    and is the only message ever posted with a wildcard target origin.
+//! 2. host → stream, on the iframe window, to the pinned stream origin:
+//!    [`Msg::Welcome`], transferring one end of a `MessageChannel`.
+//! 3. Everything else travels over that private port: `config`, `login`,
+//!    `logout`, `refreshAccessToken` host → stream; `ready`, `event`,
+//!    `height`, `getRefreshAccessToken`, `authState` stream → host.
+//!
+//! The module is pure Rust: it reads and writes messages through the
+//! [`Record`] / [`RecordMut`] traits, implemented for `JsValue` by each end
+//! and for a small map in the native tests. Nothing here formats numbers, so
+//! it adds no `core::fmt` to the host payload.
+
+/// Property that marks a stream-embed message; its value is [`VERSION`].
+pub const NS: &str = "$streamEmbed";
+/// Protocol version. Messages of any other version are ignored.
+pub const VERSION: f64 = 1.0;
+/// Property holding the message type.
+pub const TYPE: &str = "t";
+/// Largest height (CSS px) the host accepts from a stream.
+pub const MAX_HEIGHT: f64 = 1_000_000.0;
+/// Longest event name the host forwards.
+pub const MAX_EVENT_NAME: usize = 128;
+/// Longest token either end accepts (16 KiB, as the server).
+pub const MAX_TOKEN: usize = 16 * 1024;
+
+/// One property of a message as the decoder sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<A> {
+    /// The property is absent (or `undefined`).
+    Missing,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// Anything else (object, array, function), kept opaque.
+    Other(A),
+}
+
+/// Read access to a message object.
+pub trait Record {
+    /// Opaque value type for properties the protocol passes through.
+    type Any;
+    /// The property `key`, classified.
+    fn get(&self, key: &str) -> Val<Self::Any>;
+}
+
+/// Write access to a message object under construction.
+pub trait RecordMut {
+    /// Opaque value type for properties the protocol passes through.
+    type Any;
+    /// Sets a string property.
+    fn set_str(&mut self, key: &str, value: &str);
+    /// Sets a number property.
+    fn set_num(&mut self, key: &str, value: f64);
+    /// Sets a boolean property.
+    fn set_bool(&mut self, key: &str, value: bool);
+    /// Sets an opaque property.
+    fn set_any(&mut self, key: &str, value: &Self::Any);
+}
+
+/// Who sent a message; each end decodes only what the other may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum From {
+    /// Messages from the publisher page.
+    Host,
+    /// Messages from the stream iframe.
+    Stream,
+}
+
+/// Stream settings the host sends after the handshake.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// The SSO token, if the reader is signed in.
+    pub access_token: Option<String>,
+    /// Story identifier.
+    pub story_id: Option<String>,
+    /// Canonical story URL.
+    pub story_url: Option<String>,
+    /// `COMMENTS`, `QA` or `RATINGS_AND_REVIEWS`.
+    pub story_mode: Option<String>,
+    /// Comment to show as a permalink.
+    pub comment_id: Option<String>,
+    /// Class added to the stream's container.
+    pub container_class_name: Option<String>,
+    /// Extra stylesheet for the stream.
+    pub custom_css_url: Option<String>,
+    /// Extra font stylesheet for the stream.
+    pub custom_fonts_css_url: Option<String>,
+    /// Do not load the default fonts.
+    pub disable_default_fonts: bool,
+    /// Forward deprecated event names too.
+    pub enable_deprecated_events: bool,
+    /// Whether the publisher supplied `refreshAccessToken`.
+    pub can_refresh: bool,
+}
+
+/// A protocol message. `A` is the opaque type of event payloads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg<A> {
+    /// stream → host, window level: "I am loaded, connect me".
+    Hello,
+    /// host → stream, window level: carries the channel port.
+    Welcome,
+    /// host → stream: settings and the current token.
+    Config(Config),
+    /// host → stream: sign in with this token.
+    Login {
+        /// The SSO token.
+        token: String,
+    },
+    /// host → stream: sign out.
+    Logout,
+    /// host → stream: answer to [`Msg::GetRefreshAccessToken`]; `None` when
+    /// the publisher has no fresh token.
+    RefreshAccessToken {
+        /// The new token, if any.
+        token: Option<String>,
+    },
+    /// stream → host: the stream has rendered.
+    Ready,
+    /// stream → host: a stream event to forward to the publisher.
+    Event {
+        /// Event name, e.g. `loginPrompt`.
+        name: String,
+        /// Event payload, passed through untouched.
+        data: Option<A>,
+    },
+    /// stream → host: the stream's content height in CSS px.
+    Height {
+        /// Height in CSS pixels, finite and within `0..=MAX_HEIGHT`.
+        px: f64,
+    },
+    /// stream → host: the token expired or was rejected; ask for a new one.
+    GetRefreshAccessToken,
+    /// stream → host: the stream's sign-in state changed (also acknowledges
+    /// `config`, `login` and `logout`).
+    AuthState {
+        /// Whether a reader is signed in.
+        logged_in: bool,
+    },
+}
+
+/// Wire names of the message types.
+mod t {
+    pub const HELLO: &str = "hello";
+    pub const WELCOME: &str = "welcome";
+    pub const CONFIG: &str = "config";
+    pub const LOGIN: &str = "login";
+    pub const LOGOUT: &str = "logout";
+    pub const REFRESH: &str = "refreshAccessToken";
+    pub const READY: &str = "ready";
+    pub const EVENT: &str = "event";
+    pub const HEIGHT: &str = "height";
+    pub const GET_REFRESH: &str = "getRefreshAccessToken";
+    pub const AUTH_STATE: &str = "authState";
+}
+
+fn opt_str<A>(v: Val<A>) -> Option<String> {
+    match v {
+        Val::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn is_true<A>(v: Val<A>) -> bool {
+    matches!(v, Val::Bool(true))
+}
+
+/// A token acceptable on the wire: a non-empty string of bounded length.
+fn token<A>(v: Val<A>) -> Option<String> {
+    match v {
+        Val::Str(s) if !s.is_empty() && s.len() <= MAX_TOKEN => Some(s),
+        _ => None,
+    }
+}
+
+impl<A> Msg<A> {
+    /// Decodes a message sent by `from`. Returns `None` for anything that is
+    /// not a well-formed message of this protocol version from that side:
+    /// foreign messages, wrong types, unknown kinds. Never panics.
+    pub fn decode<R: Record<Any = A>>(rec: &R, from: From) -> Option<Self> {
+        if rec.get(NS) != Val::Num(VERSION) {
+            return None;
+        }
+        let kind = match rec.get(TYPE) {
+            Val::Str(s) => s,
+            _ => return None,
+        };
+        let msg = match (from, kind.as_str()) {
+            (From::Stream, t::HELLO) => Msg::Hello,
+            (From::Host, t::WELCOME) => Msg::Welcome,
+            (From::Host, t::CONFIG) => Msg::Config(Config {
+                access_token: token(rec.get("accessToken")),
+                story_id: opt_str(rec.get("storyID")),
+                story_url: opt_str(rec.get("storyURL")),
+                story_mode: opt_str(rec.get("storyMode")),
+                comment_id: opt_str(rec.get("commentID")),
+                container_class_name: opt_str(rec.get("containerClassName")),
+                custom_css_url: opt_str(rec.get("customCSSURL")),
+                custom_fonts_css_url: opt_str(rec.get("customFontsCSSURL")),
+                disable_default_fonts: is_true(rec.get("disableDefaultFonts")),
+                enable_deprecated_events: is_true(rec.get("enableDeprecatedEvents")),
+                can_refresh: is_true(rec.get("canRefresh")),
+            }),
+            (From::Host, t::LOGIN) => Msg::Login {
+                token: token(rec.get("token"))?,
+            },
+            (From::Host, t::LOGOUT) => Msg::Logout,
+            (From::Host, t::REFRESH) => Msg::RefreshAccessToken {
+                token: token(rec.get("token")),
+            },
+            (From::Stream, t::READY) => Msg::Ready,
+            (From::Stream, t::EVENT) => {
+                let name = match rec.get("name") {
+                    Val::Str(s) if !s.is_empty() && s.len() <= MAX_EVENT_NAME => s,
+                    _ => return None,
+                };
+                let data = match rec.get("data") {
+                    Val::Other(a) => Some(a),
+                    _ => None,
+                };
+                Msg::Event { name, data }
+            }
+            (From::Stream, t::HEIGHT) => match rec.get("height") {
+                Val::Num(px) if (0.0..=MAX_HEIGHT).contains(&px) => Msg::Height { px },
+                _ => return None,
+            },
+            (From::Stream, t::GET_REFRESH) => Msg::GetRefreshAccessToken,
+            (From::Stream, t::AUTH_STATE) => match rec.get("loggedIn") {
+                Val::Bool(logged_in) => Msg::AuthState { logged_in },
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(msg)
+    }
+
+    /// Writes this message into `rec` (which should start empty).
+    pub fn encode<W: RecordMut<Any = A>>(&self, rec: &mut W) {
+        rec.set_num(NS, VERSION);
+        let kind = match self {
+            Msg::Hello => t::HELLO,
+            Msg::Welcome => t::WELCOME,
+            Msg::Config(c) => {
+                let strs = [
+                    ("accessToken", &c.access_token),
+                    ("storyID", &c.story_id),
+                    ("storyURL", &c.story_url),
+                    ("storyMode", &c.story_mode),
+                    ("commentID", &c.comment_id),
+                    ("containerClassName", &c.container_class_name),
+                    ("customCSSURL", &c.custom_css_url),
+                    ("customFontsCSSURL", &c.custom_fonts_css_url),
+                ];
+                for (k, v) in strs {
+                    if let Some(v) = v {
+                        rec.set_str(k, v);
+                    }
+                }
+                rec.set_bool("disableDefaultFonts", c.disable_default_fonts);
+                rec.set_bool("enableDeprecatedEvents", c.enable_deprecated_events);
+                rec.set_bool("canRefresh", c.can_refresh);
+                t::CONFIG
+            }
+            Msg::Login { token } => {
+                rec.set_str("token", token);
+                t::LOGIN
+            }
+            Msg::Logout => t::LOGOUT,
+            Msg::RefreshAccessToken { token } => {
+                if let Some(token) = token {
+                    rec.set_str("token", token);
+                }
+                t::REFRESH
+            }
+            Msg::Ready => t::READY,
+            Msg::Event { name, data } => {
+                rec.set_str("name", name);
+                if let Some(data) = data {
+                    rec.set_any("data", data);
+                }
+                t::EVENT
+            }
+            Msg::Height { px } => {
+                rec.set_num("height", *px);
+                t::HEIGHT
+            }
+            Msg::GetRefreshAccessToken => t::GET_REFRESH,
+            Msg::AuthState { logged_in } => {
+                rec.set_bool("loggedIn", *logged_in);
+                t::AUTH_STATE
+            }
+        };
+        rec.set_str(TYPE, kind);
+    }
+
+    /// The side that sends this kind of message.
+    pub fn sender(&self) -> From {
+        match self {
+            Msg::Welcome
+            | Msg::Config(_)
+            | Msg::Login { .. }
+            | Msg::Logout
+            | Msg::RefreshAccessToken { .. } => From::Host,
+            _ => From::Stream,
+        }
+    }
+}
+
+/// A plain map implementing [`Record`] and [`RecordMut`], for native tests and
+/// tools. Opaque values are strings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapRecord(pub Vec<(String, Val<String>)>);
+
+impl MapRecord {
+    /// Sets `key` to `v`, replacing any earlier value.
+    pub fn set(&mut self, key: &str, v: Val<String>) {
+        self.0.retain(|(k, _)| k != key);
+        self.0.push((key.to_owned(), v));
+    }
+}
+
+impl Record for MapRecord {
+    type Any = String;
+    fn get(&self, key: &str) -> Val<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Val::Missing)
+    }
+}
+
+impl RecordMut for MapRecord {
+    type Any = String;
+    fn set_str(&mut self, key: &str, value: &str) {
+        self.set(key, Val::Str(value.to_owned()));
+    }
+    fn set_num(&mut self, key: &str, value: f64) {
+        self.set(key, Val::Num(value));
+    }
+    fn set_bool(&mut self, key: &str, value: bool) {
+        self.set(key, Val::Bool(value));
+    }
+    fn set_any(&mut self, key: &str, value: &String) {
+        self.set(key, Val::Other(value.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(m: Msg<String>) {
+        let mut rec = MapRecord::default();
+        m.encode(&mut rec);
+        assert_eq!(Msg::decode(&rec, m.sender()), Some(m.clone()), "{rec:?}");
+        let other = match m.sender() {
+            From::Host => From::Stream,
+            From::Stream => From::Host,
+        };
+        assert_eq!(Msg::decode(&rec, other), None, "wrong direction accepted");
+    }
+
+    #[test]
+    fn every_message_round_trips_and_only_in_its_direction() {
+        let full = Config {
+            access_token: Some("a.b.c".into()),
+            story_id: Some("story-1".into()),
+            story_url: Some("https://x.test/a".into()),
+            story_mode: Some("QA".into()),
+            comment_id: Some("c1".into()),
+            container_class_name: Some("dark".into()),
+            custom_css_url: Some("https://x.test/c.css".into()),
+            custom_fonts_css_url: Some("https://x.test/f.css".into()),
+            disable_default_fonts: true,
+            enable_deprecated_events: true,
+            can_refresh: true,
+        };
+        for m in [
+            Msg::Hello,
+            Msg::Welcome,
+            Msg::Config(Config::default()),
+            Msg::Config(full),
+            Msg::Login { token: "t.o.k".into() },
+            Msg::Logout,
+            Msg::RefreshAccessToken { token: None },
+            Msg::RefreshAccessToken {
+                token: Some("n.e.w".into()),
+            },
+            Msg::Ready,
+            Msg::Event {
+                name: "loginPrompt".into(),
+                data: None,
+            },
+            Msg::Event {
+                name: "showAuthPopup".into(),
+                data: Some("{view}".into()),
+            },
+            Msg::Height { px: 420.5 },
+            Msg::GetRefreshAccessToken,
+            Msg::AuthState { logged_in: true },
+            Msg::AuthState { logged_in: false },
+        ] {
+            round_trip(m);
+        }
+    }
+
+    fn rec(pairs: &[(&str, Val<String>)]) -> MapRecord {
+        MapRecord(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn foreign_and_malformed_messages_are_ignored() {
+        let ns = (NS, Val::Num(VERSION));
+        let cases = [
+            rec(&[]),
+            rec(&[(TYPE, Val::Str("login".into())), ("token", Val::Str("x".into()))]),
+            rec(&[(NS, Val::Num(2.0)), (TYPE, Val::Str("logout".into()))]),
+            rec(&[(NS, Val::Str("1".into())), (TYPE, Val::Str("logout".into()))]),
+            rec(&[ns.clone(), (TYPE, Val::Num(1.0))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("nope".into()))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("login".into()))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("login".into())), ("token", Val::Num(42.0))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("login".into())), ("token", Val::Str(String::new()))]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("login".into())),
+                ("token", Val::Str("x".repeat(MAX_TOKEN + 1))),
+            ]),
+        ];
+        for c in &cases {
+            assert_eq!(Msg::decode(c, From::Host), None, "{c:?}");
+            assert_eq!(Msg::decode(c, From::Stream), None, "{c:?}");
+        }
+        let stream_bad = [
+            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Num(-1.0))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Num(f64::NAN))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Num(f64::INFINITY))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Str("10".into()))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("event".into()))]),
+            rec(&[ns.clone(), (TYPE, Val::Str("event".into())), ("name", Val::Str(String::new()))]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("event".into())),
+                ("name", Val::Str("x".repeat(MAX_EVENT_NAME + 1))),
+            ]),
+            rec(&[ns.clone(), (TYPE, Val::Str("authState".into())), ("loggedIn", Val::Num(1.0))]),
+        ];
+        for c in &stream_bad {
+            assert_eq!(Msg::decode(c, From::Stream), None, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn config_ignores_wrongly_typed_fields() {
+        let c = rec(&[
+            (NS, Val::Num(VERSION)),
+            (TYPE, Val::Str("config".into())),
+            ("accessToken", Val::Num(42.0)),
+            ("storyID", Val::Bool(true)),
+            ("disableDefaultFonts", Val::Str("true".into())),
+        ]);
+        assert_eq!(
+            Msg::<String>::decode(&c, From::Host),
+            Some(Msg::Config(Config::default()))
+        );
+    }
+}
