@@ -42,7 +42,9 @@ pub enum Val<A> {
     Num(f64),
     /// A string.
     Str(String),
-    /// Anything else (object, array, function), kept opaque.
+    /// A function, kept opaque.
+    Func(A),
+    /// Anything else (object, array, symbol, bigint), kept opaque.
     Other(A),
 }
 
@@ -50,8 +52,11 @@ pub enum Val<A> {
 pub trait Record {
     /// Opaque value type for properties the protocol passes through.
     type Any;
-    /// The property `key`, classified.
+    /// The property `key`, classified. Own or inherited; implementations
+    /// must not run user code they can avoid (no getters on our own objects).
     fn get(&self, key: &str) -> Val<Self::Any>;
+    /// The object's own enumerable keys (used to warn about unknown options).
+    fn keys(&self) -> Vec<String>;
 }
 
 /// Write access to a message object under construction.
@@ -189,7 +194,7 @@ impl<A> Msg<A> {
     /// not a well-formed message of this protocol version from that side:
     /// foreign messages, wrong types, unknown kinds. Never panics.
     pub fn decode<R: Record<Any = A>>(rec: &R, from: From) -> Option<Self> {
-        if rec.get(NS) != Val::Num(VERSION) {
+        if !matches!(rec.get(NS), Val::Num(v) if v == VERSION) {
             return None;
         }
         let kind = match rec.get(TYPE) {
@@ -339,6 +344,9 @@ impl Record for MapRecord {
             .map(|(_, v)| v.clone())
             .unwrap_or(Val::Missing)
     }
+    fn keys(&self) -> Vec<String> {
+        self.0.iter().map(|(k, _)| k.clone()).collect()
+    }
 }
 
 impl RecordMut for MapRecord {
@@ -392,7 +400,9 @@ mod tests {
             Msg::Welcome,
             Msg::Config(Config::default()),
             Msg::Config(full),
-            Msg::Login { token: "t.o.k".into() },
+            Msg::Login {
+                token: "t.o.k".into(),
+            },
             Msg::Logout,
             Msg::RefreshAccessToken { token: None },
             Msg::RefreshAccessToken {
@@ -417,7 +427,12 @@ mod tests {
     }
 
     fn rec(pairs: &[(&str, Val<String>)]) -> MapRecord {
-        MapRecord(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        MapRecord(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -425,14 +440,28 @@ mod tests {
         let ns = (NS, Val::Num(VERSION));
         let cases = [
             rec(&[]),
-            rec(&[(TYPE, Val::Str("login".into())), ("token", Val::Str("x".into()))]),
+            rec(&[
+                (TYPE, Val::Str("login".into())),
+                ("token", Val::Str("x".into())),
+            ]),
             rec(&[(NS, Val::Num(2.0)), (TYPE, Val::Str("logout".into()))]),
-            rec(&[(NS, Val::Str("1".into())), (TYPE, Val::Str("logout".into()))]),
+            rec(&[
+                (NS, Val::Str("1".into())),
+                (TYPE, Val::Str("logout".into())),
+            ]),
             rec(&[ns.clone(), (TYPE, Val::Num(1.0))]),
             rec(&[ns.clone(), (TYPE, Val::Str("nope".into()))]),
             rec(&[ns.clone(), (TYPE, Val::Str("login".into()))]),
-            rec(&[ns.clone(), (TYPE, Val::Str("login".into())), ("token", Val::Num(42.0))]),
-            rec(&[ns.clone(), (TYPE, Val::Str("login".into())), ("token", Val::Str(String::new()))]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("login".into())),
+                ("token", Val::Num(42.0)),
+            ]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("login".into())),
+                ("token", Val::Str(String::new())),
+            ]),
             rec(&[
                 ns.clone(),
                 (TYPE, Val::Str("login".into())),
@@ -444,18 +473,42 @@ mod tests {
             assert_eq!(Msg::decode(c, From::Stream), None, "{c:?}");
         }
         let stream_bad = [
-            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Num(-1.0))]),
-            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Num(f64::NAN))]),
-            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Num(f64::INFINITY))]),
-            rec(&[ns.clone(), (TYPE, Val::Str("height".into())), ("height", Val::Str("10".into()))]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("height".into())),
+                ("height", Val::Num(-1.0)),
+            ]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("height".into())),
+                ("height", Val::Num(f64::NAN)),
+            ]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("height".into())),
+                ("height", Val::Num(f64::INFINITY)),
+            ]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("height".into())),
+                ("height", Val::Str("10".into())),
+            ]),
             rec(&[ns.clone(), (TYPE, Val::Str("event".into()))]),
-            rec(&[ns.clone(), (TYPE, Val::Str("event".into())), ("name", Val::Str(String::new()))]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("event".into())),
+                ("name", Val::Str(String::new())),
+            ]),
             rec(&[
                 ns.clone(),
                 (TYPE, Val::Str("event".into())),
                 ("name", Val::Str("x".repeat(MAX_EVENT_NAME + 1))),
             ]),
-            rec(&[ns.clone(), (TYPE, Val::Str("authState".into())), ("loggedIn", Val::Num(1.0))]),
+            rec(&[
+                ns.clone(),
+                (TYPE, Val::Str("authState".into())),
+                ("loggedIn", Val::Num(1.0)),
+            ]),
         ];
         for c in &stream_bad {
             assert_eq!(Msg::decode(c, From::Stream), None, "{c:?}");

@@ -1,0 +1,67 @@
+// stream-embed loader: the only hand-written JavaScript on the publisher
+// page. It defines `Coral` synchronously, loads the wasm SDK, queues calls
+// made before it is ready (in order) and then forwards them. All logic
+// (options, bridge, events, tokens) lives in Rust.
+(function (g) {
+  "use strict";
+  if (g.Coral && g.Coral.createStreamEmbed) return; // loaded twice: keep the first
+  var cur = document.currentScript;
+  var base = (cur && cur.src) || g.__streamEmbedBase || location.href;
+  /*@GLUE@*/
+  var sdk = null;
+  var waiting = [];
+  var ready = wasm_bindgen({ module_or_path: new URL("/*@WASM@*/", base) }).then(
+    function () {
+      sdk = wasm_bindgen;
+      var w = waiting;
+      waiting = null;
+      for (var i = 0; i < w.length; i++) w[i]();
+      return g.Coral;
+    },
+    function (e) {
+      console.error("Coral: the stream SDK failed to load.", e);
+      throw e;
+    }
+  );
+
+  function StreamEmbed(config) {
+    var self = this, real = null, error = null, calls = [];
+    function create() {
+      try {
+        real = sdk.createStreamEmbed(config, base);
+      } catch (e) {
+        error = e;
+        if (calls) console.error(e);
+      }
+      var c = calls;
+      calls = null;
+      for (var i = 0; c && i < c.length; i++) call(c[i][0], c[i][1]);
+    }
+    function call(name, args) {
+      if (error) throw error;
+      if (!real) return void calls.push([name, args]);
+      return real[name].apply(real, args);
+    }
+    ["render", "remove", "login", "logout", "on", "off"].forEach(function (m) {
+      self[m] = function () {
+        return call(m, Array.prototype.slice.call(arguments));
+      };
+    });
+    Object.defineProperty(self, "rendered", {
+      get: function () {
+        return !!real && real.rendered;
+      },
+    });
+    if (sdk) {
+      calls = null; // synchronous: errors throw to the caller
+      real = sdk.createStreamEmbed(config, base);
+    } else waiting.push(create);
+  }
+
+  g.Coral = {
+    createStreamEmbed: function (config) {
+      return new StreamEmbed(config);
+    },
+    ready: ready,
+  };
+})(typeof globalThis !== "undefined" ? globalThis : window);

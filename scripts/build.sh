@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds everything a page downloads: dist/embed/ (publisher page) and
+# dist/stream/ (page inside the iframe). cargo → wasm-bindgen → wasm-opt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+BIN=node_modules/.bin
+OUT=dist
+TMP=target/wasm-build
+WASM=target/wasm32-unknown-unknown/release
+OPT=(-Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int
+     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+cargo build --quiet --release --target wasm32-unknown-unknown -p stream-embed -p stream-client --lib
+rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
+
+# Host SDK: no-modules glue wrapped by the loader, minified into one script.
+wasm-bindgen --target no-modules --no-typescript --out-dir "$TMP/embed" "$WASM/stream_embed.wasm"
+"$BIN/wasm-opt" "${OPT[@]}" "$TMP/embed/stream_embed_bg.wasm" -o "$TMP/embed/opt.wasm"
+hash=$(sha256sum "$TMP/embed/opt.wasm" | cut -c1-10)
+wasm_name="stream_embed.$hash.wasm"
+cp "$TMP/embed/opt.wasm" "$OUT/embed/$wasm_name"
+node -e '
+  const fs = require("fs");
+  const [loader, glue, wasm, out] = process.argv.slice(1);
+  let src = fs.readFileSync(loader, "utf8");
+  src = src.replace("/*@GLUE@*/", () => fs.readFileSync(glue, "utf8")).replace("/*@WASM@*/", wasm);
+  fs.writeFileSync(out, src);
+' js/loader.js "$TMP/embed/stream_embed.js" "$wasm_name" "$TMP/embed/embed.full.js"
+"$BIN/esbuild" --log-level=warning --minify --target=es2020 "$TMP/embed/embed.full.js" --outfile="$OUT/embed/embed.js"
+cp js/embed.mjs js/embed.d.ts "$OUT/embed/"
+
+# Stream client: an ES module for the page inside the iframe.
+wasm-bindgen --target web --out-dir "$TMP/stream" "$WASM/stream_client.wasm"
+"$BIN/wasm-opt" "${OPT[@]}" "$TMP/stream/stream_client_bg.wasm" -o "$OUT/stream/stream_client_bg.wasm"
+cp "$TMP/stream/stream_client.js" "$TMP/stream/stream_client.d.ts" "$OUT/stream/"
+
+total=0
+for f in "$OUT"/embed/*; do
+  gz=$(gzip -9c "$f" | wc -c)
+  total=$((total + gz))
+  printf '  %-36s %7d B  %6d B gzip -9\n' "$f" "$(wc -c <"$f")" "$gz"
+done
+echo "host payload (dist/embed/*, gzip -9): $total B"

@@ -1,0 +1,140 @@
+//! The host end of the bridge: the iframe, the handshake listener and the
+//! private `MessageChannel` port. [`Mount`] owns all of them; dropping it
+//! removes the iframe and every listener (the gloo-net pattern).
+
+use gloo_events::EventListener;
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, MessagePort, Window};
+
+use crate::js::{encode, JsRecord};
+use crate::protocol::{From, Msg};
+
+/// Called with each valid message the stream sends over the channel.
+pub type OnMessage = fn(u32, Msg<JsValue>);
+/// Called when the stream's window says hello (first load or reload).
+pub type OnHello = fn(u32);
+
+/// The private channel to one stream, set up by the handshake.
+pub struct Channel {
+    port: MessagePort,
+    _listener: EventListener,
+}
+
+impl Channel {
+    /// Sends `msg` to the stream.
+    pub fn send(&self, msg: &Msg<JsValue>) {
+        // A closed port drops messages silently; nothing can throw here
+        // for plain objects of strings, numbers and booleans.
+        let _ = self.port.post_message(&encode(msg));
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        self.port.close();
+    }
+}
+
+/// A rendered stream: the iframe plus its listeners and channel.
+pub struct Mount {
+    /// The stream iframe.
+    pub iframe: HtmlIFrameElement,
+    /// The stream's origin (pinned: the origin of `rootURL`).
+    pub origin: String,
+    /// Set once the handshake succeeded; replaced on reconnect.
+    pub channel: Option<Channel>,
+    /// Whether the stream has said `ready` since it was mounted.
+    pub ready: bool,
+    _hello: EventListener,
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        self.iframe.remove();
+    }
+}
+
+impl Mount {
+    /// Creates the hello listener for embed `id` whose iframe is `iframe`.
+    /// Only a hello whose `event.source` is this iframe's window **and**
+    /// whose `event.origin` is `origin` counts; everything else is ignored.
+    pub fn new(
+        id: u32,
+        window: &Window,
+        iframe: HtmlIFrameElement,
+        origin: String,
+        on_hello: OnHello,
+    ) -> Self {
+        let frame = iframe.clone();
+        let expected = origin.clone();
+        let hello = EventListener::new(window, "message", move |ev| {
+            let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
+                return;
+            };
+            if ev.origin() != expected {
+                return;
+            }
+            let (Some(source), Some(win)) = (ev.source(), frame.content_window()) else {
+                return;
+            };
+            if JsValue::from(source) != JsValue::from(win) {
+                return;
+            }
+            if let Some(Msg::Hello) = Msg::decode(&JsRecord(&ev.data()), From::Stream) {
+                on_hello(id);
+            }
+        });
+        Mount {
+            iframe,
+            origin,
+            channel: None,
+            ready: false,
+            _hello: hello,
+        }
+    }
+
+    /// Answers a hello: opens a fresh channel (closing any previous one),
+    /// hands one port to the stream window at the pinned origin, and returns
+    /// `false` if the window is gone.
+    pub fn connect(&mut self, id: u32, on_message: OnMessage) -> bool {
+        let Some(win) = self.iframe.content_window() else {
+            return false;
+        };
+        let Ok(ch) = MessageChannel::new() else {
+            return false;
+        };
+        let port = ch.port1();
+        let listener = EventListener::new(&port, "message", move |ev| {
+            let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
+                return;
+            };
+            if let Some(msg) = Msg::decode(&JsRecord(&ev.data()), From::Stream) {
+                on_message(id, msg);
+            }
+        });
+        port.start();
+        let transfer = Array::of1(&ch.port2());
+        if win
+            .post_message_with_transfer(&encode(&Msg::Welcome), &self.origin, &transfer)
+            .is_err()
+        {
+            return false;
+        }
+        self.channel = Some(Channel {
+            port,
+            _listener: listener,
+        });
+        true
+    }
+}
+
+/// Sets the iframe's height in CSS px.
+pub fn set_height(iframe: &HtmlIFrameElement, px: f64) {
+    let mut v: String = js_sys::Number::from(px.ceil())
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default();
+    v.push_str("px");
+    let _ = iframe.style().set_property("height", &v);
+}

@@ -1,0 +1,489 @@
+//! `Coral.createStreamEmbed` and the `StreamEmbed` / event-emitter facades.
+//!
+//! Embed state lives in a registry keyed by a never-reused id; the JS
+//! objects only hold that id, so a publisher dropping its `embed` variable
+//! does not tear the stream down, and a stale handle can never reach a newer
+//! embed. Publisher callbacks always run with no registry borrow held, so
+//! they may call back into the SDK (`login`, `remove`, `on`, …).
+
+use std::cell::RefCell;
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
+
+use crate::bridge::{set_height, Mount};
+use crate::error::{Code, Error};
+use crate::events::Bus;
+use crate::js::{to_js_error, JsRecord};
+use crate::options::{origin_of, parse, Options};
+use crate::protocol::{Msg, MAX_EVENT_NAME, MAX_TOKEN};
+
+/// One embed's state.
+struct Embed {
+    id: u32,
+    opts: Options<JsValue>,
+    /// Stream root URL, no trailing slash.
+    root: String,
+    /// Stream origin, pinned.
+    origin: String,
+    container: Element,
+    bus: Bus<Function>,
+    /// The token the stream should have (reflects queued login/logout).
+    token: Option<String>,
+    mount: Option<Mount>,
+    ready_fired: bool,
+    /// `next` for the pending `refreshAccessToken` call; dropped on remove.
+    refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
+}
+
+thread_local! {
+    static EMBEDS: RefCell<Vec<Embed>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
+}
+
+/// Runs `f` on embed `id` if it exists. Never call publisher code inside `f`.
+fn with<R>(id: u32, f: impl FnOnce(&mut Embed) -> R) -> Option<R> {
+    EMBEDS.with(|e| e.borrow_mut().iter_mut().find(|e| e.id == id).map(f))
+}
+
+fn not_mounted() -> JsValue {
+    to_js_error(Error::new(
+        Code::NotMounted,
+        &["this stream embed was removed."],
+    ))
+}
+
+fn warn(msg: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(msg));
+}
+
+/// Emits `name` with `data` to embed `id`'s listeners. A throwing listener
+/// is reported to the console; the others still run.
+fn emit(id: u32, name: &str, data: &JsValue) {
+    let Some(targets) = with(id, |e| e.bus.targets(name)) else {
+        return;
+    };
+    let js_name = JsValue::from_str(name);
+    for t in targets {
+        let r = if t.any {
+            t.f.call2(&JsValue::UNDEFINED, &js_name, data)
+        } else {
+            t.f.call1(&JsValue::UNDEFINED, data)
+        };
+        if let Err(err) = r {
+            let mut m = String::from("Coral: a listener for `");
+            m.push_str(name);
+            m.push_str("` threw:");
+            web_sys::console::error_2(&JsValue::from_str(&m), &err);
+        }
+    }
+}
+
+/// The stream window said hello: connect and send the current config.
+fn on_hello(id: u32) {
+    with(id, |e| {
+        let config = Msg::Config(e.opts.stream_config(e.token.clone()));
+        if let Some(m) = e.mount.as_mut() {
+            if m.connect(id, on_message) {
+                if let Some(ch) = &m.channel {
+                    ch.send(&config);
+                }
+            }
+        }
+    });
+}
+
+/// A validated message from the stream.
+fn on_message(id: u32, msg: Msg<JsValue>) {
+    match msg {
+        Msg::Ready => {
+            let first = with(id, |e| {
+                if let Some(m) = e.mount.as_mut() {
+                    m.ready = true;
+                    let _ = m.iframe.style().remove_property("visibility");
+                }
+                !std::mem::replace(&mut e.ready_fired, true)
+            });
+            if first == Some(true) {
+                emit(id, "ready", &JsValue::UNDEFINED);
+            }
+        }
+        Msg::Event { name, data } => emit(id, &name, &data.unwrap_or(JsValue::UNDEFINED)),
+        Msg::Height { px } => {
+            with(id, |e| {
+                if let Some(m) = &e.mount {
+                    set_height(&m.iframe, px);
+                }
+            });
+        }
+        Msg::GetRefreshAccessToken => request_refresh(id),
+        Msg::AuthState { logged_in } => {
+            emit(id, "authState", &logged_in_object(logged_in));
+        }
+        // Host-bound decoding never yields host → stream kinds.
+        _ => {}
+    }
+}
+
+fn logged_in_object(logged_in: bool) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"loggedIn".into(), &logged_in.into());
+    o.into()
+}
+
+/// The stream needs a new token: ask the publisher's `refreshAccessToken`,
+/// or tell the stream there is none.
+fn request_refresh(id: u32) {
+    let Some(cb) = with(id, |e| e.opts.refresh_access_token.clone()).flatten() else {
+        send(id, Msg::RefreshAccessToken { token: None });
+        return;
+    };
+    let mut used = false;
+    let next = Closure::<dyn FnMut(JsValue)>::new(move |token: JsValue| {
+        if std::mem::replace(&mut used, true) {
+            warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
+            return;
+        }
+        let token = token
+            .as_string()
+            .filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN);
+        with(id, |e| e.token = token.clone());
+        send(id, Msg::RefreshAccessToken { token });
+    });
+    let f: JsValue = next.as_ref().clone();
+    // Replacing drops the previous `next`; it can no longer be called.
+    with(id, |e| e.refresh_next = Some(next));
+    let f = match cb.dyn_into::<Function>() {
+        Ok(cb) => cb.call1(&JsValue::UNDEFINED, &f),
+        Err(_) => return,
+    };
+    if let Err(err) = f {
+        web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
+    }
+}
+
+/// Sends `msg` to embed `id`'s stream if connected; otherwise it is
+/// delivered by the `config` sent on connection (state-based queueing).
+fn send(id: u32, msg: Msg<JsValue>) {
+    with(id, |e| {
+        if let Some(ch) = e.mount.as_ref().and_then(|m| m.channel.as_ref()) {
+            ch.send(&msg);
+        }
+    });
+}
+
+fn query_param(search: &str, key: &str) -> Option<String> {
+    UrlSearchParams::new_with_str(search)
+        .ok()?
+        .get(key)
+        .filter(|v| !v.is_empty())
+}
+
+/// Coral's storyURL fallbacks: `?storyURL=`, `<link rel=canonical>`,
+/// origin + path.
+fn page_story_url(doc: &web_sys::Document, search: &str) -> Option<String> {
+    if let Some(u) = query_param(search, "storyURL") {
+        return Some(u);
+    }
+    if let Ok(Some(link)) = doc.query_selector("link[rel=canonical][href]") {
+        if let Some(link) = link.dyn_ref::<web_sys::HtmlLinkElement>() {
+            return Some(link.href());
+        }
+    }
+    let loc = doc.location()?;
+    let mut u = loc.origin().ok()?;
+    u.push_str(&loc.pathname().ok()?);
+    Some(u)
+}
+
+/// Creates an embed. Exported to JS as `createStreamEmbed(config)` by the
+/// loader, which passes the URL of the embed script as `script_url`.
+#[wasm_bindgen(js_name = createStreamEmbed)]
+pub fn create_stream_embed(
+    config: JsValue,
+    script_url: Option<String>,
+) -> Result<StreamEmbed, JsValue> {
+    create(config, script_url).map_err(to_js_error)
+}
+
+fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Error> {
+    if !config.is_object() {
+        return Err(Error::invalid_option("config", "an object"));
+    }
+    let mut opts = parse(&JsRecord(&config))?;
+    for w in opts.warnings.drain(..) {
+        warn(&w);
+    }
+    let root = match (&opts.root_url, script_url.as_deref().and_then(origin_of)) {
+        (Some(r), _) => r.clone(),
+        (None, Some(origin)) => origin,
+        (None, None) => {
+            return Err(Error::invalid_option(
+                "rootURL",
+                "set when the embed script's URL is unknown",
+            ))
+        }
+    };
+    let origin = origin_of(&root).unwrap_or_default();
+    let window = web_sys::window().ok_or_else(|| Error::new(Code::NotMounted, &["no window."]))?;
+    let doc = window
+        .document()
+        .ok_or_else(|| Error::new(Code::NotMounted, &["no document."]))?;
+    let container = doc.get_element_by_id(&opts.id).ok_or_else(|| {
+        Error::new(
+            Code::ContainerNotFound,
+            &["no element with id `", &opts.id, "` for the stream."],
+        )
+    })?;
+    let search = window.location().search().unwrap_or_default();
+    if opts.story_url.is_none() {
+        opts.story_url = page_story_url(&doc, &search);
+    }
+    if opts.comment_id.is_none() {
+        opts.comment_id = query_param(&search, "commentID");
+    }
+
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n - 1
+    });
+    let events = opts.events.take();
+    let auto_render = opts.auto_render;
+    let token = opts.access_token.clone();
+    EMBEDS.with(|e| {
+        e.borrow_mut().push(Embed {
+            id,
+            opts,
+            root,
+            origin,
+            container,
+            bus: Bus::default(),
+            token,
+            mount: None,
+            ready_fired: false,
+            refresh_next: None,
+        })
+    });
+    let embed = StreamEmbed { id };
+    if let Some(f) = events.and_then(|f| f.dyn_into::<Function>().ok()) {
+        let emitter: JsValue = EventEmitter { id }.into();
+        if let Err(err) = f.call1(&JsValue::UNDEFINED, &emitter) {
+            web_sys::console::error_2(&"Coral: the `events` callback threw:".into(), &err);
+        }
+    }
+    if auto_render {
+        render(id).map_err(|_| Error::new(Code::NotMounted, &["render failed."]))?;
+    }
+    Ok(embed)
+}
+
+/// Creates the iframe and starts listening for its hello.
+fn render(id: u32) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or_else(not_mounted)?;
+    let doc = window.document().ok_or_else(not_mounted)?;
+    let made = with(id, |e| -> Result<(), JsValue> {
+        if e.mount.is_some() {
+            return Ok(());
+        }
+        let params = UrlSearchParams::new()?;
+        let fields = [
+            ("storyID", &e.opts.story_id),
+            ("storyURL", &e.opts.story_url),
+            ("storyMode", &e.opts.story_mode),
+            ("commentID", &e.opts.comment_id),
+        ];
+        for (k, v) in fields {
+            if let Some(v) = v {
+                params.append(k, v);
+            }
+        }
+        let mut src = e.root.clone();
+        src.push_str("/embed/stream?");
+        src.push_str(&String::from(params.to_string()));
+        let iframe: HtmlIFrameElement = doc.create_element("iframe")?.unchecked_into();
+        iframe.set_src(&src);
+        iframe.set_title("Comments");
+        iframe.set_attribute("referrerpolicy", "no-referrer")?;
+        iframe.set_attribute("scrolling", "no")?;
+        iframe.set_attribute(
+            "style",
+            "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden",
+        )?;
+        let mount = Mount::new(id, &window, iframe, e.origin.clone(), on_hello);
+        e.container.append_child(&mount.iframe)?;
+        e.mount = Some(mount);
+        Ok(())
+    });
+    made.ok_or_else(not_mounted)?
+}
+
+/// Removes embed `id`; its state is dropped outside the registry borrow.
+fn remove(id: u32) -> Result<(), JsValue> {
+    let taken = EMBEDS.with(|e| {
+        let mut e = e.borrow_mut();
+        let pos = e.iter().position(|x| x.id == id && x.mount.is_some())?;
+        Some(e.remove(pos))
+    });
+    match taken {
+        Some(embed) => {
+            drop(embed);
+            Ok(())
+        }
+        // Never rendered (or already removed): Coral throws here too.
+        None => Err(to_js_error(Error::new(
+            Code::NotMounted,
+            &["this stream embed is not mounted."],
+        ))),
+    }
+}
+
+fn check_token(token: &JsValue) -> Result<String, JsValue> {
+    match token.as_string() {
+        Some(t) if t.len() > MAX_TOKEN => Err(to_js_error(Error::new(
+            Code::TokenTooLarge,
+            &["the token is larger than 16 KiB."],
+        ))),
+        Some(t) if !t.is_empty() => Ok(t),
+        _ => Err(to_js_error(Error::new(
+            Code::InvalidArgument,
+            &["login(token) needs a non-empty string token."],
+        ))),
+    }
+}
+
+fn event_name(name: &JsValue) -> Result<String, JsValue> {
+    match name.as_string() {
+        Some(n) if !n.is_empty() && n.len() <= MAX_EVENT_NAME => Ok(n),
+        _ => Err(to_js_error(Error::new(
+            Code::InvalidArgument,
+            &["event name must be a non-empty string."],
+        ))),
+    }
+}
+
+fn listener(f: JsValue) -> Result<Function, JsValue> {
+    f.dyn_into::<Function>().map_err(|_| {
+        to_js_error(Error::new(
+            Code::InvalidArgument,
+            &["event listener must be a function."],
+        ))
+    })
+}
+
+fn on(id: u32, name: JsValue, f: JsValue, once: bool) -> Result<(), JsValue> {
+    let name = event_name(&name)?;
+    let f = listener(f)?;
+    with(id, |e| {
+        if once {
+            e.bus.once(&name, f)
+        } else {
+            e.bus.on(&name, f)
+        }
+    })
+    .ok_or_else(not_mounted)
+}
+
+fn off(id: u32, name: JsValue, f: JsValue) -> Result<(), JsValue> {
+    let name = event_name(&name)?;
+    with(id, |e| {
+        if let Some(f) = f.dyn_ref::<Function>() {
+            e.bus.off(&name, f);
+        }
+    })
+    .ok_or_else(not_mounted)
+}
+
+/// A comment stream embedded in the page (Coral's `StreamEmbed`).
+#[wasm_bindgen]
+pub struct StreamEmbed {
+    id: u32,
+}
+
+#[wasm_bindgen]
+impl StreamEmbed {
+    /// Renders the stream iframe now (no-op if already rendered).
+    pub fn render(&self) -> Result<(), JsValue> {
+        render(self.id)
+    }
+
+    /// Removes the iframe and frees every listener. Throws `NOT_MOUNTED` if
+    /// nothing was rendered; the embed cannot be used afterwards.
+    pub fn remove(&self) -> Result<(), JsValue> {
+        remove(self.id)
+    }
+
+    /// Signs the reader in with `token`, replacing any current token without
+    /// reloading the stream. Queued until the stream is connected.
+    pub fn login(&self, token: JsValue) -> Result<(), JsValue> {
+        let token = check_token(&token)?;
+        with(self.id, |e| e.token = Some(token.clone())).ok_or_else(not_mounted)?;
+        send(self.id, Msg::Login { token });
+        Ok(())
+    }
+
+    /// Signs the reader out. Queued until the stream is connected.
+    pub fn logout(&self) -> Result<(), JsValue> {
+        with(self.id, |e| e.token = None).ok_or_else(not_mounted)?;
+        send(self.id, Msg::Logout);
+        Ok(())
+    }
+
+    /// Adds a listener for the event `name`.
+    pub fn on(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
+        on(self.id, name, f, false)
+    }
+
+    /// Removes a listener added with `on`.
+    pub fn off(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
+        off(self.id, name, f)
+    }
+
+    /// Whether the stream iframe is in the page.
+    #[wasm_bindgen(getter)]
+    pub fn rendered(&self) -> bool {
+        with(self.id, |e| e.mount.is_some()).unwrap_or(false)
+    }
+}
+
+/// The emitter handed to the `events` option (EventEmitter2's surface).
+#[wasm_bindgen]
+pub struct EventEmitter {
+    id: u32,
+}
+
+#[wasm_bindgen]
+impl EventEmitter {
+    /// Adds a listener for `name`.
+    pub fn on(&self, name: JsValue, f: JsValue) -> Result<EventEmitter, JsValue> {
+        on(self.id, name, f, false).map(|_| EventEmitter { id: self.id })
+    }
+
+    /// Adds a listener for `name` that runs once.
+    pub fn once(&self, name: JsValue, f: JsValue) -> Result<EventEmitter, JsValue> {
+        on(self.id, name, f, true).map(|_| EventEmitter { id: self.id })
+    }
+
+    /// Removes a listener.
+    pub fn off(&self, name: JsValue, f: JsValue) -> Result<EventEmitter, JsValue> {
+        off(self.id, name, f).map(|_| EventEmitter { id: self.id })
+    }
+
+    /// Adds a listener for every event; called as `f(name, data)`.
+    #[wasm_bindgen(js_name = onAny)]
+    pub fn on_any(&self, f: JsValue) -> Result<EventEmitter, JsValue> {
+        let f = listener(f)?;
+        with(self.id, |e| e.bus.on_any(f)).ok_or_else(not_mounted)?;
+        Ok(EventEmitter { id: self.id })
+    }
+
+    /// Removes one `onAny` listener, or all of them without an argument.
+    #[wasm_bindgen(js_name = offAny)]
+    pub fn off_any(&self, f: JsValue) -> Result<EventEmitter, JsValue> {
+        let f = f.dyn_into::<Function>().ok();
+        with(self.id, |e| e.bus.off_any(f.as_ref())).ok_or_else(not_mounted)?;
+        Ok(EventEmitter { id: self.id })
+    }
+}

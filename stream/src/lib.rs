@@ -1,0 +1,321 @@
+//! The stream client: the library the page inside the stream iframe loads.
+//!
+//! It answers the host's handshake (a secret-free `hello` to the parent,
+//! then everything over the `MessageChannel` port the host hands back from
+//! its pinned origin), keeps the current token, calls the page's
+//! `onConfig` / `onLogin` / `onLogout` callbacks, forwards events to the
+//! publisher and reports the page height with a `ResizeObserver`.
+#![warn(missing_docs)]
+
+use std::cell::RefCell;
+
+use gloo_events::EventListener;
+use js_sys::{Function, Object};
+use stream_embed::js::{encode, JsRecord};
+use stream_embed::protocol::{Config, From, Msg, Record, Val};
+use stream_embed::token::payload_json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, MessagePort, ResizeObserver, Window};
+
+/// Stable error code the stream reports when the server says the token expired.
+const TOKEN_EXPIRED: &str = "TOKEN_EXPIRED";
+
+struct Port {
+    port: MessagePort,
+    _listener: EventListener,
+}
+
+impl Drop for Port {
+    fn drop(&mut self) {
+        self.port.close();
+    }
+}
+
+struct State {
+    window: Window,
+    on_config: Option<Function>,
+    on_login: Option<Function>,
+    on_logout: Option<Function>,
+    _welcome: EventListener,
+    port: Option<Port>,
+    /// Messages sent before the channel existed, delivered on connection.
+    outbox: Vec<Msg<JsValue>>,
+    config: Option<Config>,
+    token: Option<String>,
+    /// The last token the server rejected: a refresh yielding it again is
+    /// not applied, so a bad token cannot loop.
+    rejected: Option<String>,
+    last_height: f64,
+    _resize: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        if let Some((ro, _)) = &self._resize {
+            ro.disconnect();
+        }
+    }
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+fn with<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    STATE.with(|s| s.borrow_mut().as_mut().map(f))
+}
+
+fn send(msg: Msg<JsValue>) {
+    with(|s| match &s.port {
+        Some(p) => {
+            let _ = p.port.post_message(&encode(&msg));
+        }
+        None => s.outbox.push(msg),
+    });
+}
+
+fn call(f: Option<Function>, arg: &JsValue) {
+    if let Some(f) = f {
+        if let Err(e) = f.call1(&JsValue::UNDEFINED, arg) {
+            web_sys::console::error_2(&"stream client: callback threw:".into(), &e);
+        }
+    }
+}
+
+fn config_object(c: &Config) -> JsValue {
+    // Same field names as on the wire, without the token.
+    let mut public = c.clone();
+    public.access_token = None;
+    let o = encode(&Msg::Config(public));
+    for k in [stream_embed::protocol::NS, stream_embed::protocol::TYPE] {
+        let _ = js_sys::Reflect::delete_property(o.unchecked_ref::<Object>(), &k.into());
+    }
+    o
+}
+
+/// Sets the token and tells the page and the host.
+fn set_token(token: Option<String>) {
+    let Some((changed, cbs)) = with(|s| {
+        let changed = s.token != token;
+        s.token = token.clone();
+        (changed, (s.on_login.clone(), s.on_logout.clone()))
+    }) else {
+        return;
+    };
+    if changed {
+        match &token {
+            Some(t) => call(cbs.0, &JsValue::from_str(t)),
+            None => call(cbs.1, &JsValue::UNDEFINED),
+        }
+    }
+    send(Msg::AuthState {
+        logged_in: token.is_some(),
+    });
+}
+
+fn on_host_message(msg: Msg<JsValue>) {
+    match msg {
+        Msg::Config(c) => {
+            let token = c.access_token.clone();
+            let cb = with(|s| {
+                s.config = Some(c.clone());
+                s.on_config.clone()
+            })
+            .flatten();
+            call(cb, &config_object(&c));
+            set_token(token);
+        }
+        Msg::Login { token } => set_token(Some(token)),
+        Msg::Logout => set_token(None),
+        Msg::RefreshAccessToken { token } => {
+            let token = token.filter(|t| with(|s| s.rejected.as_ref() != Some(t)) == Some(true));
+            set_token(token);
+        }
+        _ => {}
+    }
+}
+
+fn on_welcome(ev: &MessageEvent) {
+    let Some(port) = ev.ports().get(0).dyn_into::<MessagePort>().ok() else {
+        return;
+    };
+    let listener = EventListener::new(&port, "message", |ev| {
+        if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
+            if let Some(msg) = Msg::decode(&JsRecord(&ev.data()), From::Host) {
+                on_host_message(msg);
+            }
+        }
+    });
+    port.start();
+    let outbox = with(|s| {
+        s.port = Some(Port {
+            port,
+            _listener: listener,
+        });
+        s.last_height = -1.0;
+        std::mem::take(&mut s.outbox)
+    })
+    .unwrap_or_default();
+    for m in outbox {
+        send(m);
+    }
+    report_height();
+}
+
+fn report_height() {
+    let h = with(|s| {
+        let el = s.window.document()?.document_element()?;
+        let h = el.get_bounding_client_rect().height().ceil();
+        (h != s.last_height).then(|| {
+            s.last_height = h;
+            h
+        })
+    })
+    .flatten();
+    if let Some(px) = h {
+        send(Msg::Height { px });
+    }
+}
+
+fn callback(rec: &JsRecord, key: &str) -> Option<Function> {
+    match rec.get(key) {
+        Val::Func(f) => f.dyn_into().ok(),
+        _ => None,
+    }
+}
+
+/// Connects to the host page. `callbacks` may have `onConfig(config)`,
+/// `onLogin(token)` and `onLogout()`. Only one client exists per page; a
+/// second `connect` replaces the first.
+#[wasm_bindgen]
+pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let parent = window.parent().ok().flatten();
+    let rec = JsRecord(&callbacks);
+    let expected = parent.clone();
+    let welcome = EventListener::new(&window, "message", move |ev| {
+        let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
+            return;
+        };
+        let from_parent = match (ev.source(), &expected) {
+            (Some(src), Some(p)) => JsValue::from(src) == JsValue::from(p.clone()),
+            _ => false,
+        };
+        if from_parent {
+            if let Some(Msg::Welcome) = Msg::decode(&JsRecord(&ev.data()), From::Host) {
+                on_welcome(ev);
+            }
+        }
+    });
+    let resize = Closure::<dyn FnMut()>::new(report_height);
+    let ro = ResizeObserver::new(resize.as_ref().unchecked_ref())?;
+    if let Some(el) = window.document().and_then(|d| d.document_element()) {
+        ro.observe(&el);
+    }
+    let state = State {
+        window: window.clone(),
+        on_config: callback(&rec, "onConfig"),
+        on_login: callback(&rec, "onLogin"),
+        on_logout: callback(&rec, "onLogout"),
+        _welcome: welcome,
+        port: None,
+        outbox: Vec::new(),
+        config: None,
+        token: None,
+        rejected: None,
+        last_height: -1.0,
+        _resize: Some((ro, resize)),
+    };
+    let old = STATE.with(|s| s.borrow_mut().replace(state));
+    drop(old);
+    // The hello carries no secret: it is the only wildcard-target message.
+    if let Some(p) = parent.filter(|p| JsValue::from(p.clone()) != JsValue::from(window.clone())) {
+        p.post_message(&encode(&Msg::<JsValue>::Hello), "*")?;
+    }
+    Ok(StreamClient { _private: () })
+}
+
+/// Handle returned by [`connect`].
+#[wasm_bindgen]
+pub struct StreamClient {
+    _private: (),
+}
+
+#[wasm_bindgen]
+impl StreamClient {
+    /// The current SSO token, if any.
+    #[wasm_bindgen(getter)]
+    pub fn token(&self) -> Option<String> {
+        with(|s| s.token.clone()).flatten()
+    }
+
+    /// Whether a token is present.
+    #[wasm_bindgen(getter, js_name = loggedIn)]
+    pub fn logged_in(&self) -> bool {
+        with(|s| s.token.is_some()).unwrap_or(false)
+    }
+
+    /// The settings the host sent (without the token), once connected.
+    #[wasm_bindgen(getter)]
+    pub fn config(&self) -> JsValue {
+        with(|s| s.config.as_ref().map(config_object))
+            .flatten()
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The token's claims, decoded but NOT verified (display only).
+    pub fn claims(&self) -> JsValue {
+        with(|s| s.token.as_deref().and_then(payload_json))
+            .flatten()
+            .and_then(|j| js_sys::JSON::parse(&j).ok())
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Forwards the event `name` (e.g. `loginPrompt`) to the publisher.
+    pub fn emit(&self, name: String, data: JsValue) {
+        let data = (!data.is_undefined() && !data.is_null()).then_some(data);
+        send(Msg::Event { name, data });
+    }
+
+    /// Tells the host the stream has rendered; the iframe becomes visible.
+    pub fn ready(&self) {
+        send(Msg::Ready);
+        report_height();
+    }
+
+    /// The reader signed out inside the stream.
+    #[wasm_bindgen(js_name = signOut)]
+    pub fn sign_out(&self) {
+        set_token(None);
+    }
+
+    /// The server rejected the current token with `code`: clear it, tell the
+    /// publisher (`authError {code}`, plus `tokenExpired` for
+    /// `TOKEN_EXPIRED`) and ask for a fresh token if the publisher can give
+    /// one.
+    #[wasm_bindgen(js_name = rejectToken)]
+    pub fn reject_token(&self, code: String) {
+        let can_refresh = with(|s| {
+            s.rejected = s.token.clone();
+            s.config.as_ref().is_some_and(|c| c.can_refresh)
+        })
+        .unwrap_or(false);
+        let data = Object::new();
+        let _ = js_sys::Reflect::set(&data, &"code".into(), &JsValue::from_str(&code));
+        send(Msg::Event {
+            name: "authError".into(),
+            data: Some(data.into()),
+        });
+        if code == TOKEN_EXPIRED {
+            send(Msg::Event {
+                name: "tokenExpired".into(),
+                data: None,
+            });
+        }
+        set_token(None);
+        if can_refresh {
+            send(Msg::GetRefreshAccessToken);
+        }
+    }
+}
