@@ -1,0 +1,190 @@
+//! Development-only token issuer: the demo login page and `POST /dev/token`.
+//!
+//! It plays the part of Coral's talk-token-example and of Spoke's
+//! `TOKEN_AUTH_URL`: pick a user, get an HS256 token signed with the
+//! configured (or generated) secret. Never mounted in production mode.
+
+use crate::auth::{now, random_uuid, sign, Profile, Verifier};
+use serde_json::{json, Value};
+
+/// A demo user on the login page.
+pub struct Preset {
+    /// Key used in forms and `POST /dev/token {"user": …}`.
+    pub key: &'static str,
+    /// Profile whose secret signs it.
+    pub profile: Profile,
+    /// Label on the login page.
+    pub label: &'static str,
+}
+
+/// All demo users (the login page shows those whose profile is enabled).
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        key: "bob",
+        profile: Profile::Coral,
+        label: "bob — badges SUBSCRIBER and Early Bird, Account link, Sign Out (jti + exp)",
+    },
+    Preset {
+        key: "alice",
+        profile: Profile::Coral,
+        label: "alice — role MODERATOR, Sign Out (jti + exp)",
+    },
+    Preset {
+        key: "carol",
+        profile: Profile::Coral,
+        label: "carol — no jti and no exp: no Sign Out link in the stream, use the page's Log out",
+    },
+    Preset {
+        key: "dave-expired",
+        profile: Profile::Coral,
+        label: "dave — an already expired token (the publisher gets authError TOKEN_EXPIRED)",
+    },
+    Preset {
+        key: "tess",
+        profile: Profile::TalkV4,
+        label: "tess — Coral Talk v4 custom token (jti, exp, sub, iss, aud)",
+    },
+    Preset {
+        key: "spoke-admin",
+        profile: Profile::Token,
+        label: "Admin User — Spoke token auth (admin@spoke.test, organization 1 OWNER)",
+    },
+];
+
+/// The claims of a preset user, issued at `now`.
+pub fn preset_claims(key: &str, verifier: &Verifier, origin: &str, now: i64) -> Option<Value> {
+    let hour = now + 3600;
+    let v = match key {
+        "bob" => json!({
+            "jti": random_uuid(), "iat": now, "exp": hour,
+            "user": {
+                "id": "628bdc61-6616-4add-bfec-dd79156715d4",
+                "email": "bob@example.com",
+                "username": "bob",
+                "badges": ["SUBSCRIBER", "Early Bird"],
+                "role": "COMMENTER",
+                "url": format!("{origin}/account.html"),
+            }
+        }),
+        "alice" => json!({
+            "jti": random_uuid(), "iat": now, "exp": hour,
+            "user": {
+                "id": "a11ce000-0000-4000-8000-000000000001",
+                "email": "alice@example.com",
+                "username": "alice",
+                "badges": [],
+                "role": "MODERATOR",
+            }
+        }),
+        "carol" => json!({
+            "iat": now,
+            "user": {
+                "id": "ca201000-0000-4000-8000-000000000002",
+                "email": "carol@example.com",
+                "username": "carol",
+                "badges": ["Member"],
+            }
+        }),
+        "dave-expired" => json!({
+            "jti": random_uuid(), "iat": now - 7200, "exp": now - 3600,
+            "user": {
+                "id": "da7e0000-0000-4000-8000-000000000003",
+                "email": "dave@example.com",
+                "username": "dave",
+            }
+        }),
+        "tess" => {
+            let cfg = verifier.get(Profile::TalkV4)?;
+            json!({
+                "jti": random_uuid(), "iat": now, "exp": hour, "sub": "tess-4",
+                "iss": cfg.issuer, "aud": cfg.audience, "username": "tess",
+            })
+        }
+        "spoke-admin" => {
+            let cfg = verifier.get(Profile::Token)?;
+            json!({
+                "sub": "admin@spoke.test", "iat": now, "exp": hour,
+                "iss": cfg.issuer, "aud": cfg.audience,
+                "name": "Admin User",
+                "user_organizations": [{"organization_id": 1, "role": "OWNER"}],
+            })
+        }
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// `POST /dev/token` request.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenRequest {
+    /// Profile whose secret signs (default: the preset's, else `coral`).
+    pub profile: Option<String>,
+    /// A preset user key (default `bob` when `claims` is absent).
+    pub user: Option<String>,
+    /// Claims used verbatim instead of a preset.
+    pub claims: Option<Value>,
+    /// Make the token expired: `exp` one minute ago (and `iat` an hour ago).
+    pub expired: bool,
+    /// Set `exp` to now + this many seconds.
+    pub expires_in: Option<i64>,
+    /// Sign with a wrong secret (for signature tests).
+    pub bad_signature: bool,
+}
+
+/// Issues a token for a `/dev/token` request or the login form.
+pub fn issue(verifier: &Verifier, origin: &str, req: &TokenRequest) -> Result<(Profile, String, Value), String> {
+    let t = now();
+    let preset = match (&req.claims, &req.user) {
+        (Some(_), None) => None,
+        (_, user) => {
+            let key = user.as_deref().unwrap_or("bob");
+            Some(
+                PRESETS
+                    .iter()
+                    .find(|p| p.key == key)
+                    .ok_or_else(|| format!("unknown user `{key}`"))?,
+            )
+        }
+    };
+    let profile = match (&req.profile, preset) {
+        (Some(p), _) => Profile::parse(p).ok_or_else(|| format!("unknown profile `{p}`"))?,
+        (None, Some(p)) => p.profile,
+        (None, None) => Profile::Coral,
+    };
+    let cfg = verifier
+        .get(profile)
+        .ok_or_else(|| format!("profile `{profile}` is not enabled"))?;
+    let mut claims = match (&req.claims, preset) {
+        (Some(c), _) if req.user.is_none() => c.clone(),
+        (_, Some(p)) => preset_claims(p.key, verifier, origin, t)
+            .ok_or_else(|| format!("profile `{}` is not enabled", p.profile))?,
+        _ => return Err("give `user` or `claims`".into()),
+    };
+    if let (Some(extra), true) = (&req.claims, req.user.is_some()) {
+        // `user` + `claims`: merge the given top-level claims over the preset.
+        if let (Some(obj), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                if v.is_null() {
+                    obj.remove(k);
+                } else {
+                    obj.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    if let Some(obj) = claims.as_object_mut() {
+        if req.expired {
+            obj.insert("exp".into(), json!(t - 60));
+            obj.insert("iat".into(), json!(t - 3600));
+        } else if let Some(secs) = req.expires_in {
+            obj.insert("exp".into(), json!(t + secs));
+        }
+    }
+    let token = if req.bad_signature {
+        sign(&claims, b"definitely-not-the-configured-secret")
+    } else {
+        sign(&claims, &cfg.secret)
+    };
+    Ok((profile, token, claims))
+}
