@@ -1,0 +1,306 @@
+//! Browser tests of the host SDK (wasm-bindgen-test in headless Chromium).
+//!
+//! The stream side is played by the test: the iframe points at the test
+//! server's own origin, so the test can listen inside it for the `welcome`,
+//! take the `MessagePort` and talk to the host exactly as a stream would.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Function, Reflect};
+use stream_embed::create_stream_embed;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Runs a JS function body with `a` bound to the first argument.
+fn js(body: &str, a: &JsValue) -> JsValue {
+    Function::new_with_args("a", body)
+        .call1(&JsValue::UNDEFINED, a)
+        .expect("test JS threw")
+}
+
+fn eval(body: &str) -> JsValue {
+    js(body, &JsValue::UNDEFINED)
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &k.into()).unwrap()
+}
+
+fn s(v: JsValue) -> String {
+    v.as_string().unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+/// Waits until `cond` (a JS body returning a boolean) holds, up to 5 s.
+async fn until(cond: &str, a: &JsValue) {
+    for _ in 0..250 {
+        if js(cond, a).is_truthy() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("timed out waiting for: {cond}");
+}
+
+fn container(id: &str) {
+    js(
+        "var d = document.getElementById(a); if (d) d.remove(); d = document.createElement('div'); d.id = a; document.body.appendChild(d);",
+        &id.into(),
+    );
+}
+
+fn err_code(r: Result<impl Sized, JsValue>) -> (String, String) {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => {
+            assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+            (s(get(&e, "code")), s(get(&e, "option")))
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_typed_errors_naming_the_option() {
+    container("c-err");
+    let cases = [
+        ("{id:'c-err', rootURL: location.origin, accessToken: 42}", "INVALID_OPTION", "accessToken"),
+        ("{id:'c-err', rootURL: 'not a url'}", "INVALID_OPTION", "rootURL"),
+        ("{id:'c-err', rootURL: location.origin, autoRender: 'yes'}", "INVALID_OPTION", "autoRender"),
+        ("{id:'c-err', rootURL: location.origin, events: 3}", "INVALID_OPTION", "events"),
+        ("{id:'nowhere', rootURL: location.origin}", "CONTAINER_NOT_FOUND", ""),
+        ("'just a string'", "INVALID_OPTION", "config"),
+        ("{id:'c-err'}", "INVALID_OPTION", "rootURL"),
+    ];
+    for (cfg, code, option) in cases {
+        let cfg = eval(&format!("return {cfg};"));
+        assert_eq!(err_code(create_stream_embed(cfg, None)), (code.into(), option.into()), "{code} {option}");
+    }
+    // The error message never carries the token.
+    let cfg = eval("return {id:'c-err', rootURL: location.origin, accessToken: 'x'.repeat(20000)};");
+    let e = create_stream_embed(cfg, None).err().unwrap();
+    assert!(!s(get(&e, "message")).contains("xxxx"));
+}
+
+#[wasm_bindgen_test]
+fn script_url_gives_the_default_root() {
+    container("c-root");
+    let cfg = eval("return {id:'c-root', storyID: 's'};");
+    let embed = create_stream_embed(cfg, Some("http://127.0.0.1:9/embed.js".into())).unwrap();
+    embed.render().unwrap();
+    let src = s(eval("return document.querySelector('#c-root iframe').src;"));
+    assert!(src.starts_with("http://127.0.0.1:9/embed/stream?storyID=s"), "{src}");
+    embed.remove().unwrap();
+}
+
+/// Renders an embed whose stream is played by the test; returns the iframe.
+async fn mounted(id: &str, cfg: &str) -> JsValue {
+    container(id);
+    eval("window.__log = [];");
+    let embed: JsValue = create_stream_embed(eval(&format!("return {cfg};")), None)
+        .unwrap()
+        .into();
+    Reflect::set(&web_sys::window().unwrap(), &"__embed".into(), &embed).unwrap();
+    let iframe = js("return document.querySelector('#' + a + ' iframe');", &id.into());
+    assert!(!iframe.is_null(), "no iframe");
+    until(
+        "try { return a.contentDocument && a.contentDocument.readyState === 'complete' && a.contentWindow.location.href !== 'about:blank'; } catch (e) { return false; }",
+        &iframe,
+    )
+    .await;
+    js(
+        "var w = a.contentWindow; w.__got = []; w.addEventListener('message', function (e) { w.__got.push(e); });",
+        &iframe,
+    );
+    iframe
+}
+
+/// Dispatches a synthetic `message` event on the host window.
+fn dispatch(data: &str, origin: &str, source: &str, iframe: &JsValue) {
+    js(
+        &format!(
+            "window.dispatchEvent(new MessageEvent('message', {{ data: {data}, origin: {origin}, source: {source} }}));"
+        ),
+        iframe,
+    );
+}
+
+const HELLO: &str = "{$streamEmbed: 1, t: 'hello'}";
+
+/// Completes the handshake and returns the port, collecting what the host
+/// sends on it in `window.__msgs`.
+async fn handshake(iframe: &JsValue) -> JsValue {
+    dispatch(HELLO, "location.origin", "a.contentWindow", iframe);
+    until("return a.contentWindow.__got.length === 1;", iframe).await;
+    let port = js(
+        "var e = a.contentWindow.__got[0]; window.__msgs = []; var p = e.ports[0]; p.onmessage = function (m) { __msgs.push(m.data); }; return p;",
+        iframe,
+    );
+    until("return __msgs.length >= 1;", &JsValue::UNDEFINED).await;
+    port
+}
+
+fn post(port: &JsValue, msg: &str) {
+    js(&format!("a.postMessage({msg});"), port);
+}
+
+#[wasm_bindgen_test]
+async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
+    let iframe = mounted(
+        "c-hs",
+        "{id:'c-hs', rootURL: location.origin, storyID: 's1', storyURL: 'https://news.test/a?b=1', accessToken: 'h.p.s', autoRender: true}",
+    )
+    .await;
+    let src = s(get(&iframe, "src"));
+    assert!(src.contains("/embed/stream?storyID=s1&storyURL=https%3A%2F%2Fnews.test%2Fa%3Fb%3D1"), "{src}");
+    assert!(!src.contains("h.p.s"), "token in URL");
+    assert!(!s(get(&iframe, "title")).is_empty());
+    assert_eq!(s(js("return a.style.visibility;", &iframe)), "hidden");
+
+    // Spoofed hellos: wrong origin, wrong source, no source, foreign data.
+    dispatch(HELLO, "'http://evil.test'", "a.contentWindow", &iframe);
+    dispatch(HELLO, "location.origin", "window", &iframe);
+    dispatch(HELLO, "location.origin", "null", &iframe);
+    dispatch("{$streamEmbed: 2, t: 'hello'}", "location.origin", "a.contentWindow", &iframe);
+    dispatch("'hello'", "location.origin", "a.contentWindow", &iframe);
+    dispatch("null", "location.origin", "a.contentWindow", &iframe);
+    sleep(100).await;
+    assert_eq!(js("return a.contentWindow.__got.length;", &iframe), 0);
+
+    let _port = handshake(&iframe).await;
+    let welcome = js("return a.contentWindow.__got[0];", &iframe);
+    assert_eq!(s(get(&get(&welcome, "data"), "t")), "welcome");
+    assert_eq!(get(&welcome, "data").js_typeof(), "object");
+    let config = eval("return __msgs[0];");
+    assert_eq!(s(get(&config, "t")), "config");
+    assert_eq!(s(get(&config, "accessToken")), "h.p.s");
+    assert_eq!(s(get(&config, "storyID")), "s1");
+    eval("__embed.remove();");
+}
+
+#[wasm_bindgen_test]
+async fn calls_before_connection_are_queued_and_delivered_as_state() {
+    container("c-q");
+    let embed = create_stream_embed(
+        eval("return {id:'c-q', rootURL: location.origin, accessToken: 'first.to.ken'};"),
+        None,
+    )
+    .unwrap();
+    assert!(!embed.rendered());
+    embed.logout().unwrap();
+    embed.login("second.to.ken".into()).unwrap();
+    embed.render().unwrap();
+    assert!(embed.rendered());
+    embed.render().unwrap(); // idempotent
+    assert_eq!(eval("return document.querySelectorAll('#c-q iframe').length;"), 1);
+    let iframe = eval("return document.querySelector('#c-q iframe');");
+    until(
+        "try { return a.contentDocument.readyState === 'complete' && a.contentWindow.location.href !== 'about:blank'; } catch (e) { return false; }",
+        &iframe,
+    )
+    .await;
+    js("var w = a.contentWindow; w.__got = []; w.addEventListener('message', function (e) { w.__got.push(e); });", &iframe);
+    let port = handshake(&iframe).await;
+    assert_eq!(s(eval("return __msgs[0].accessToken;")), "second.to.ken");
+    assert_eq!(eval("return __msgs.length;"), 1, "queued calls replayed as extra messages");
+    embed.logout().unwrap();
+    embed.login("third.to.ken".into()).unwrap();
+    until("return __msgs.length === 3;", &JsValue::UNDEFINED).await;
+    assert_eq!(s(eval("return __msgs[1].t;")), "logout");
+    assert_eq!(s(eval("return __msgs[2].t + ' ' + __msgs[2].token;")), "login third.to.ken");
+
+    // Reconnect: the stream reloads and says hello again → fresh channel,
+    // config with the current token, the old port is closed.
+    js("a.contentWindow.__got = [];", &iframe);
+    let _new_port = handshake(&iframe).await;
+    assert_eq!(s(eval("return __msgs[0].t + ' ' + __msgs[0].accessToken;")), "config third.to.ken");
+    post(&port, "{$streamEmbed: 1, t: 'height', height: 777}");
+    sleep(50).await;
+    assert_ne!(s(js("return a.style.height;", &iframe)), "777px", "old port still live");
+
+    assert!(matches!(embed.login(JsValue::from_f64(1.0)), Err(_)));
+    assert_eq!(err_code(embed.login("".into())).0, "INVALID_ARGUMENT");
+    embed.remove().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn stream_messages_drive_height_visibility_and_events() {
+    let iframe = mounted(
+        "c-ev",
+        "{id:'c-ev', rootURL: location.origin, autoRender: true, events: function (ev) {
+            ev.on('ready', function () { __log.push('ready'); });
+            ev.on('loginPrompt', function () { throw new Error('publisher bug'); });
+            ev.on('loginPrompt', function (d) { __log.push('lp:' + JSON.stringify(d)); __embed.login('from.lis.tener'); });
+            ev.once('showAuthPopup', function (d) { __log.push('once:' + d.view); });
+            ev.onAny(function (n) { __log.push('any:' + n); });
+        }}",
+    )
+    .await;
+    let port = handshake(&iframe).await;
+    post(&port, "{$streamEmbed: 1, t: 'height', height: 321.2}");
+    post(&port, "{$streamEmbed: 1, t: 'height', height: -5}");
+    post(&port, "{$streamEmbed: 1, t: 'height', height: '9999'}");
+    until("return a.style.height === '322px';", &iframe).await;
+    post(&port, "{$streamEmbed: 1, t: 'ready'}");
+    until("return a.style.visibility !== 'hidden';", &iframe).await;
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'loginPrompt', data: {view: 'SIGN_IN'}}");
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'A'}}");
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'B'}}");
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 42}");
+    post(&port, "{$streamEmbed: 1, t: 'ready'}");
+    until("return __log.length >= 7;", &JsValue::UNDEFINED).await;
+    sleep(50).await;
+    assert_eq!(
+        s(eval("return __log.join('|');")),
+        "any:ready|ready|any:loginPrompt|lp:{\"view\":\"SIGN_IN\"}|any:showAuthPopup|once:A|any:showAuthPopup"
+    );
+    // The re-entrant login from inside a listener reached the stream.
+    until("return __msgs.some(function (m) { return m.t === 'login' && m.token === 'from.lis.tener'; });", &JsValue::UNDEFINED).await;
+    // A second `ready` does not re-fire the publisher's `ready`.
+    assert_eq!(eval("return __log.filter(function (x) { return x === 'ready'; }).length;"), 1);
+
+    // off() removes a listener.
+    eval("window.__f = function () { __log.push('f'); }; __embed.on('x', __f); __embed.off('x', __f);");
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'x'}");
+    until("return __log[__log.length - 1] === 'any:x';", &JsValue::UNDEFINED).await;
+
+    // remove(): iframe gone, later calls throw NOT_MOUNTED, the port is dead.
+    eval("__embed.remove();");
+    assert_eq!(eval("return document.querySelectorAll('#c-ev iframe').length;"), 0);
+    assert_eq!(eval("return __embed.rendered;"), false);
+    for call in ["__embed.login('a.b.c')", "__embed.logout()", "__embed.remove()", "__embed.on('a', function(){})"] {
+        let code = eval(&format!("try {{ {call}; return 'no throw'; }} catch (e) {{ return e.code; }}"));
+        assert_eq!(s(code), "NOT_MOUNTED", "{call}");
+    }
+    let n = eval("return __log.length;");
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'loginPrompt'}");
+    sleep(50).await;
+    assert_eq!(eval("return __log.length;"), n);
+}
+
+#[wasm_bindgen_test]
+async fn remove_from_inside_a_listener_is_safe() {
+    let iframe = mounted(
+        "c-rm",
+        "{id:'c-rm', rootURL: location.origin, autoRender: true, events: function (ev) {
+            ev.on('loginPrompt', function () { __embed.remove(); __log.push('removed'); });
+            ev.on('loginPrompt', function () { __log.push('second'); });
+        }}",
+    )
+    .await;
+    let port = handshake(&iframe).await;
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'loginPrompt'}");
+    until("return __log.length === 2;", &JsValue::UNDEFINED).await;
+    assert_eq!(s(eval("return __log.join('|');")), "removed|second");
+    assert_eq!(eval("return document.querySelectorAll('#c-rm iframe').length;"), 0);
+}
