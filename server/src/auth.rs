@@ -21,9 +21,11 @@
 //! 2. the payload has a `user` member → `coral`;
 //! 3. `iss` equals `TOKEN_AUTH_ISSUER` → `token`;
 //! 4. `iss` equals `TALK_JWT_ISSUER` → `talk-v4`;
-//! 5. exactly one of `talk-v4`/`token` enabled → that profile (its checks
+//! 5. neither `iss` nor `sub` and `coral` enabled → `coral` (so the error
+//!    names the missing `user` claims);
+//! 6. exactly one of `talk-v4`/`token` enabled → that profile (its checks
 //!    then report the precise error, e.g. `TOKEN_ISSUER_MISMATCH`);
-//! 6. otherwise `TOKEN_ISSUER_MISMATCH` (no `iss`: `TOKEN_CLAIM_MISSING iss`),
+//! 7. otherwise `TOKEN_ISSUER_MISMATCH` (no `iss`: `TOKEN_CLAIM_MISSING iss`),
 //!    or `TOKEN_PROFILE_UNKNOWN` when no enabled profile fits.
 //!
 //! Configurations where `TOKEN_AUTH_ISSUER == TALK_JWT_ISSUER` are refused at
@@ -477,6 +479,11 @@ impl Verifier {
                 if iss.is_some() && cfg.issuer.as_deref() == iss {
                     return Ok(cfg);
                 }
+            }
+        }
+        if !payload.contains_key("iss") && !payload.contains_key("sub") {
+            if let Some(cfg) = self.get(Profile::Coral) {
+                return Ok(cfg);
             }
         }
         let others: Vec<&ProfileConfig> = self

@@ -472,7 +472,8 @@ pub fn publisher_router(state: Shared) -> Router {
             .route("/dev/token", post(dev_token))
             .route("/dev/users", get(dev_users));
     }
-    r.fallback(www_file)
+    r.route("/favicon.ico", get(favicon))
+        .fallback(www_file)
         .layer(middleware::from_fn(common_headers))
         .with_state(state)
 }
@@ -524,6 +525,11 @@ async fn www_file(State(st): State<Shared>, method: Method, uri: axum::http::Uri
     let mut resp = ([(header::CONTENT_TYPE, ct)], bytes).into_response();
     set(&mut resp, header::REFERRER_POLICY, "no-referrer");
     resp
+}
+
+async fn favicon() -> Response {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#b3261e\"/></svg>";
+    ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
 }
 
 /// Only same-origin paths may be returned to after login.

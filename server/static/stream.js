@@ -226,8 +226,9 @@ function onLogin(token) {
 
 function onLogout() {
   authSeq++;
+  // After a rejection the token is already gone: keep its error visible.
+  if (currentToken) clearAuthError();
   currentToken = null;
-  clearAuthError();
   renderSignedOut();
 }
 
