@@ -209,9 +209,7 @@ impl AuthError {
             AuthError::AudienceMismatch => "token audience (aud) does not match".into(),
             AuthError::ProfileUnknown => "no enabled token profile accepts this token".into(),
             AuthError::Revoked => "token was signed out".into(),
-            AuthError::DuplicateUser => {
-                "this email already belongs to a different user".into()
-            }
+            AuthError::DuplicateUser => "this email already belongs to a different user".into(),
         }
     }
 }
@@ -298,10 +296,11 @@ fn b64_json_object(part: &str) -> Result<Map<String, Value>, AuthError> {
     }
 }
 
+/// A decoded JSON object (a JWT header or payload).
+pub type JsonObject = Map<String, Value>;
+
 /// Splits and decodes a token without verifying it: `(header, payload)`.
-pub fn decode_unverified(
-    token: &str,
-) -> Result<(Map<String, Value>, Map<String, Value>), AuthError> {
+pub fn decode_unverified(token: &str) -> Result<(JsonObject, JsonObject), AuthError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(AuthError::TooLarge);
     }

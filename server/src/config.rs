@@ -51,7 +51,11 @@ impl Config {
         var: &dyn Fn(&str) -> Option<String>,
         args: &[String],
     ) -> Result<Config, String> {
-        let get = |k: &str| var(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            var(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let mut production = false;
         for a in args {
             match a.as_str() {
@@ -84,9 +88,8 @@ impl Config {
         }
         let www_dir = PathBuf::from(get("WWW_DIR").unwrap_or_else(|| "./www".into()));
         let dist_dir = PathBuf::from(get("DIST_DIR").unwrap_or_else(|| "./dist".into()));
-        let database_path = PathBuf::from(
-            get("DATABASE_PATH").unwrap_or_else(|| "./data/stream.sqlite3".into()),
-        );
+        let database_path =
+            PathBuf::from(get("DATABASE_PATH").unwrap_or_else(|| "./data/stream.sqlite3".into()));
         let allowed_origins = match get("ALLOWED_ORIGINS") {
             None => vec![format!("http://localhost:{publisher_port}")],
             Some(v) => {
@@ -187,10 +190,12 @@ impl Config {
         }
         if verifier.is_empty() {
             if production {
-                return Err("CORAL_SSO_SECRET is not set (production mode needs a token secret: \
+                return Err(
+                    "CORAL_SSO_SECRET is not set (production mode needs a token secret: \
                      CORAL_SSO_SECRET, TALK_JWT_SECRET or PASSPORT_STRATEGY=token with \
                      TOKEN_AUTH_SHARED_SECRET)"
-                    .into());
+                        .into(),
+                );
             }
             let s = random_hex(32);
             generated.push((Profile::Coral.secret_var(), s.clone()));

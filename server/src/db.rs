@@ -201,7 +201,13 @@ impl Db {
     }
 
     /// Records a sign-out of `jti` until `expires_at`; prunes expired entries.
-    pub fn revoke(&self, profile: &str, jti: &str, expires_at: i64, now: i64) -> Result<(), DbError> {
+    pub fn revoke(
+        &self,
+        profile: &str,
+        jti: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), DbError> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "DELETE FROM revoked_tokens WHERE expires_at < ?1",
@@ -237,10 +243,7 @@ impl Db {
     pub fn upsert_user(&self, v: &Verified, now: i64) -> Result<User, DbError> {
         let profile = v.profile.name();
         let id = &v.identity;
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .map_err(DbError::Sql)?;
+        let tx = self.conn.unchecked_transaction().map_err(DbError::Sql)?;
         let existing: Option<User> = tx
             .query_row(
                 &format!("SELECT {USER_COLS} FROM users WHERE profile = ?1 AND external_id = ?2"),
@@ -264,10 +267,7 @@ impl Db {
         }
         let user = match existing {
             None => {
-                let username = id
-                    .username
-                    .clone()
-                    .unwrap_or_else(|| default_username(id));
+                let username = id.username.clone().unwrap_or_else(|| default_username(id));
                 let badges = serde_json::to_string(id.badges.as_deref().unwrap_or(&[]))
                     .unwrap_or_else(|_| "[]".into());
                 let orgs = id
@@ -361,7 +361,14 @@ impl Db {
         tx.execute(
             "INSERT INTO comments (story_key, story_id, story_url, user_id, body, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![story.key, story.story_id, story.story_url, user_id, body, now],
+            params![
+                story.key,
+                story.story_id,
+                story.story_url,
+                user_id,
+                body,
+                now
+            ],
         )?;
         let id = tx.last_insert_rowid();
         let c = tx.query_row(COMMENT_SELECT_BY_ID, params![id], row_comment)?;

@@ -133,7 +133,11 @@ pub struct TokenRequest {
 }
 
 /// Issues a token for a `/dev/token` request or the login form.
-pub fn issue(verifier: &Verifier, origin: &str, req: &TokenRequest) -> Result<(Profile, String, Value), String> {
+pub fn issue(
+    verifier: &Verifier,
+    origin: &str,
+    req: &TokenRequest,
+) -> Result<(Profile, String, Value), String> {
     let t = now();
     let preset = match (&req.claims, &req.user) {
         (Some(_), None) => None,

@@ -20,7 +20,12 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
     let default_origins = cfg.allowed_origins == vec![cfg.publisher_origin()];
     let pub_v4 = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, cfg.publisher_port)))
         .await
-        .map_err(|e| format!("cannot bind 127.0.0.1:{} (PUBLISHER_PORT): {e}", cfg.publisher_port))?;
+        .map_err(|e| {
+            format!(
+                "cannot bind 127.0.0.1:{} (PUBLISHER_PORT): {e}",
+                cfg.publisher_port
+            )
+        })?;
     let pub_port = pub_v4.local_addr().map_err(|e| e.to_string())?.port();
     // Chromium may resolve `localhost` to ::1; serve there too when possible.
     let pub_v6 = TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, pub_port)))
@@ -28,7 +33,12 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
         .ok();
     let stream = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, cfg.stream_port)))
         .await
-        .map_err(|e| format!("cannot bind 127.0.0.1:{} (STREAM_PORT): {e}", cfg.stream_port))?;
+        .map_err(|e| {
+            format!(
+                "cannot bind 127.0.0.1:{} (STREAM_PORT): {e}",
+                cfg.stream_port
+            )
+        })?;
     cfg.publisher_port = pub_port;
     cfg.stream_port = stream.local_addr().map_err(|e| e.to_string())?.port();
     if default_origins {
@@ -48,7 +58,11 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
     }
     eprintln!(
         "mode: {}; token profiles: {}; frame-ancestors: {}; database: {}",
-        if cfg.production { "production" } else { "development" },
+        if cfg.production {
+            "production"
+        } else {
+            "development"
+        },
         web::profile_names(&cfg).join(", "),
         cfg.allowed_origins.join(" "),
         cfg.database_path.display()

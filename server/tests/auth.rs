@@ -122,12 +122,18 @@ fn seed_002_example_verifies_at_its_issue_time() {
     let t = sign(&seed_002(), CORAL_SECRET);
     let v = all().verify(&t, SEED_002_NOW).expect("seed token verifies");
     assert_eq!(v.profile, Profile::Coral);
-    assert_eq!(v.identity.external_id, "628bdc61-6616-4add-bfec-dd79156715d4");
+    assert_eq!(
+        v.identity.external_id,
+        "628bdc61-6616-4add-bfec-dd79156715d4"
+    );
     assert_eq!(v.identity.email.as_deref(), Some("bob@example.com"));
     assert_eq!(v.identity.username.as_deref(), Some("bob"));
     assert_eq!(v.identity.badges, None, "absent badges stay absent");
     assert_eq!(v.identity.role, None);
-    assert_eq!(v.jti.as_deref(), Some("151c19fc-ad15-4f80-a49c-09f137789fbb"));
+    assert_eq!(
+        v.jti.as_deref(),
+        Some("151c19fc-ad15-4f80-a49c-09f137789fbb")
+    );
     assert_eq!(v.iat, Some(1562172094));
     assert_eq!(v.exp, Some(1572172094));
     assert!(v.can_sign_out());
@@ -151,17 +157,23 @@ fn coral_minimal_token_without_jti_exp_iat() {
     assert!(!v.can_sign_out(), "no jti → no Sign Out link");
     assert_eq!(v.iat, None);
     // jti without exp: still no Sign Out link.
-    let claims = json!({"jti": "a", "user": {"id": "x", "email": "x@example.com", "username": "x"}});
+    let claims =
+        json!({"jti": "a", "user": {"id": "x", "email": "x@example.com", "username": "x"}});
     let v = all().verify(&sign(&claims, CORAL_SECRET), NOW).unwrap();
     assert!(!v.can_sign_out());
 }
 
 #[test]
 fn coral_optional_claims_are_read() {
-    let v = all().verify(&sign(&coral_ok(NOW), CORAL_SECRET), NOW).unwrap();
+    let v = all()
+        .verify(&sign(&coral_ok(NOW), CORAL_SECRET), NOW)
+        .unwrap();
     assert_eq!(v.identity.badges, Some(vec!["SUBSCRIBER".to_string()]));
     assert_eq!(v.identity.role.as_deref(), Some("STAFF"));
-    assert_eq!(v.identity.url.as_deref(), Some("https://news.example/account"));
+    assert_eq!(
+        v.identity.url.as_deref(),
+        Some("https://news.example/account")
+    );
     for role in ["COMMENTER", "STAFF", "MODERATOR", "ADMIN"] {
         let mut c = coral_ok(NOW);
         c["user"]["role"] = json!(role);
@@ -177,7 +189,9 @@ fn coral_optional_claims_are_read() {
 fn seed_003_spoke_example_verifies() {
     let t = sign(&seed_003(), SPOKE_SECRET);
     for verifier in [all(), only(spoke_cfg())] {
-        let v = verifier.verify(&t, SEED_003_NOW).expect("spoke seed verifies");
+        let v = verifier
+            .verify(&t, SEED_003_NOW)
+            .expect("spoke seed verifies");
         assert_eq!(v.profile, Profile::Token);
         assert_eq!(v.identity.external_id, "admin@spoke.test");
         assert_eq!(v.identity.email.as_deref(), Some("admin@spoke.test"));
@@ -221,7 +235,10 @@ fn profiles_are_matched_by_shape_and_issuer() {
     // Unknown issuer with both talk-v4 and token enabled.
     let mut c = talk_claims(NOW);
     c["iss"] = json!("someone-else");
-    assert_eq!(v.verify(&sign(&c, TALK_SECRET), NOW), Err(AuthError::IssuerMismatch));
+    assert_eq!(
+        v.verify(&sign(&c, TALK_SECRET), NOW),
+        Err(AuthError::IssuerMismatch)
+    );
     c.as_object_mut().unwrap().remove("iss");
     assert_eq!(
         v.verify(&sign(&c, TALK_SECRET), NOW),
@@ -276,7 +293,11 @@ fn corpus() -> Vec<(&'static str, String, AuthError)> {
     let ok = coral_ok(NOW);
     let good = c(ok.clone());
     let parts: Vec<&str> = good.split('.').collect();
-    let (h, p, sig) = (parts[0].to_string(), parts[1].to_string(), parts[2].to_string());
+    let (h, p, sig) = (
+        parts[0].to_string(),
+        parts[1].to_string(),
+        parts[2].to_string(),
+    );
     let spoke_now = json!({
         "sub": "a@spoke.test", "iat": NOW - 5, "exp": NOW + 600, "iss": "thirdparty",
         "aud": "spoke", "name": "A", "user_organizations": [{"organization_id": 1, "role": "OWNER"}]
@@ -302,12 +323,28 @@ fn corpus() -> Vec<(&'static str, String, AuthError)> {
         ("empty signature", format!("{h}.{p}."), Malformed),
         ("header not base64", format!("!!!.{p}.{sig}"), Malformed),
         ("payload not base64", format!("{h}.$$$.{sig}"), Malformed),
-        ("payload not JSON", format!("{h}.{}.{sig}", b64(b"not json")), Malformed),
-        ("payload JSON array", format!("{h}.{}.{sig}", b64(b"[1,2]")), Malformed),
-        ("header JSON string", format!("{}.{p}.{sig}", b64(b"\"HS256\"")), Malformed),
+        (
+            "payload not JSON",
+            format!("{h}.{}.{sig}", b64(b"not json")),
+            Malformed,
+        ),
+        (
+            "payload JSON array",
+            format!("{h}.{}.{sig}", b64(b"[1,2]")),
+            Malformed,
+        ),
+        (
+            "header JSON string",
+            format!("{}.{p}.{sig}", b64(b"\"HS256\"")),
+            Malformed,
+        ),
         ("signature not base64", format!("{h}.{p}.%%%"), Malformed),
         ("padded base64", format!("{h}==.{p}.{sig}"), Malformed),
-        ("too large", format!("{h}.{}.{sig}", "A".repeat(17 * 1024)), TooLarge),
+        (
+            "too large",
+            format!("{h}.{}.{sig}", "A".repeat(17 * 1024)),
+            TooLarge,
+        ),
         // --- algorithm
         (
             "alg none, no signature",
@@ -331,7 +368,11 @@ fn corpus() -> Vec<(&'static str, String, AuthError)> {
             format!("{}.{p}.{sig}", b64(br#"{"alg":"RS256","typ":"JWT"}"#)),
             AlgorithmInvalid,
         ),
-        ("alg missing", format!("{}.{p}.{sig}", b64(br#"{"typ":"JWT"}"#)), AlgorithmInvalid),
+        (
+            "alg missing",
+            format!("{}.{p}.{sig}", b64(br#"{"typ":"JWT"}"#)),
+            AlgorithmInvalid,
+        ),
         (
             "crit header",
             raw_hs256(&json!({"alg": "HS256", "crit": ["exp"]}), &ok, CORAL_SECRET),
@@ -339,55 +380,245 @@ fn corpus() -> Vec<(&'static str, String, AuthError)> {
         ),
         // --- signature
         ("wrong secret", sign(&ok, b"wrong"), SignatureInvalid),
-        ("tampered payload", {
-            let p2 = b64(with(ok.clone(), &["user", "role"], Some(json!("ADMIN"))).to_string().as_bytes());
-            format!("{h}.{p2}.{sig}")
-        }, SignatureInvalid),
-        ("truncated signature", format!("{h}.{p}.{}", &sig[..sig.len() - 3]), SignatureInvalid),
-        ("spoke claims, coral secret", sign(&spoke_now, CORAL_SECRET), SignatureInvalid),
+        (
+            "tampered payload",
+            {
+                let p2 = b64(with(ok.clone(), &["user", "role"], Some(json!("ADMIN")))
+                    .to_string()
+                    .as_bytes());
+                format!("{h}.{p2}.{sig}")
+            },
+            SignatureInvalid,
+        ),
+        (
+            "truncated signature",
+            format!("{h}.{p}.{}", &sig[..sig.len() - 3]),
+            SignatureInvalid,
+        ),
+        (
+            "spoke claims, coral secret",
+            sign(&spoke_now, CORAL_SECRET),
+            SignatureInvalid,
+        ),
         // --- coral claims
-        ("coral: user missing", c(with(ok.clone(), &["user"], None)), ClaimMissing("user")),
-        ("coral: user is a string", c(with(ok.clone(), &["user"], Some(json!("bob")))), ClaimInvalid("user")),
-        ("coral: user.id missing", c(with(ok.clone(), &["user", "id"], None)), ClaimMissing("user.id")),
-        ("coral: user.id empty", c(with(ok.clone(), &["user", "id"], Some(json!("")))), ClaimMissing("user.id")),
-        ("coral: user.id object", c(with(ok.clone(), &["user", "id"], Some(json!({})))), ClaimInvalid("user.id")),
-        ("coral: user.email missing", c(with(ok.clone(), &["user", "email"], None)), ClaimMissing("user.email")),
-        ("coral: user.email invalid", c(with(ok.clone(), &["user", "email"], Some(json!("bob")))), ClaimInvalid("user.email")),
-        ("coral: user.username missing", c(with(ok.clone(), &["user", "username"], None)), ClaimMissing("user.username")),
-        ("coral: user.username number", c(with(ok.clone(), &["user", "username"], Some(json!(7)))), ClaimInvalid("user.username")),
-        ("coral: badges null", c(with(ok.clone(), &["user", "badges"], Some(Value::Null))), ClaimInvalid("user.badges")),
-        ("coral: badges not strings", c(with(ok.clone(), &["user", "badges"], Some(json!([1])))), ClaimInvalid("user.badges")),
-        ("coral: badges a string", c(with(ok.clone(), &["user", "badges"], Some(json!("VIP")))), ClaimInvalid("user.badges")),
-        ("coral: role unknown", c(with(ok.clone(), &["user", "role"], Some(json!("OWNER")))), ClaimInvalid("user.role")),
-        ("coral: role lowercase", c(with(ok.clone(), &["user", "role"], Some(json!("admin")))), ClaimInvalid("user.role")),
-        ("coral: url javascript:", c(with(ok.clone(), &["user", "url"], Some(json!("javascript:alert(1)")))), ClaimInvalid("user.url")),
-        ("coral: jti number", c(with(ok.clone(), &["jti"], Some(json!(5)))), ClaimInvalid("jti")),
-        ("coral: exp string", c(with(ok.clone(), &["exp"], Some(json!("tomorrow")))), ClaimInvalid("exp")),
-        ("coral: expired", c(with(ok.clone(), &["exp"], Some(json!(NOW - 1)))), Expired),
-        ("coral: exp == now", c(with(ok.clone(), &["exp"], Some(json!(NOW)))), Expired),
-        ("coral: nbf in the future", c(with(ok.clone(), &["nbf"], Some(json!(NOW + 60)))), NotYetValid),
-        ("coral: iat far in the future", c(with(ok.clone(), &["iat"], Some(json!(NOW + 3600)))), ClaimInvalid("iat")),
+        (
+            "coral: user missing",
+            c(with(ok.clone(), &["user"], None)),
+            ClaimMissing("user"),
+        ),
+        (
+            "coral: user is a string",
+            c(with(ok.clone(), &["user"], Some(json!("bob")))),
+            ClaimInvalid("user"),
+        ),
+        (
+            "coral: user.id missing",
+            c(with(ok.clone(), &["user", "id"], None)),
+            ClaimMissing("user.id"),
+        ),
+        (
+            "coral: user.id empty",
+            c(with(ok.clone(), &["user", "id"], Some(json!("")))),
+            ClaimMissing("user.id"),
+        ),
+        (
+            "coral: user.id object",
+            c(with(ok.clone(), &["user", "id"], Some(json!({})))),
+            ClaimInvalid("user.id"),
+        ),
+        (
+            "coral: user.email missing",
+            c(with(ok.clone(), &["user", "email"], None)),
+            ClaimMissing("user.email"),
+        ),
+        (
+            "coral: user.email invalid",
+            c(with(ok.clone(), &["user", "email"], Some(json!("bob")))),
+            ClaimInvalid("user.email"),
+        ),
+        (
+            "coral: user.username missing",
+            c(with(ok.clone(), &["user", "username"], None)),
+            ClaimMissing("user.username"),
+        ),
+        (
+            "coral: user.username number",
+            c(with(ok.clone(), &["user", "username"], Some(json!(7)))),
+            ClaimInvalid("user.username"),
+        ),
+        (
+            "coral: badges null",
+            c(with(ok.clone(), &["user", "badges"], Some(Value::Null))),
+            ClaimInvalid("user.badges"),
+        ),
+        (
+            "coral: badges not strings",
+            c(with(ok.clone(), &["user", "badges"], Some(json!([1])))),
+            ClaimInvalid("user.badges"),
+        ),
+        (
+            "coral: badges a string",
+            c(with(ok.clone(), &["user", "badges"], Some(json!("VIP")))),
+            ClaimInvalid("user.badges"),
+        ),
+        (
+            "coral: role unknown",
+            c(with(ok.clone(), &["user", "role"], Some(json!("OWNER")))),
+            ClaimInvalid("user.role"),
+        ),
+        (
+            "coral: role lowercase",
+            c(with(ok.clone(), &["user", "role"], Some(json!("admin")))),
+            ClaimInvalid("user.role"),
+        ),
+        (
+            "coral: url javascript:",
+            c(with(
+                ok.clone(),
+                &["user", "url"],
+                Some(json!("javascript:alert(1)")),
+            )),
+            ClaimInvalid("user.url"),
+        ),
+        (
+            "coral: jti number",
+            c(with(ok.clone(), &["jti"], Some(json!(5)))),
+            ClaimInvalid("jti"),
+        ),
+        (
+            "coral: exp string",
+            c(with(ok.clone(), &["exp"], Some(json!("tomorrow")))),
+            ClaimInvalid("exp"),
+        ),
+        (
+            "coral: expired",
+            c(with(ok.clone(), &["exp"], Some(json!(NOW - 1)))),
+            Expired,
+        ),
+        (
+            "coral: exp == now",
+            c(with(ok.clone(), &["exp"], Some(json!(NOW)))),
+            Expired,
+        ),
+        (
+            "coral: nbf in the future",
+            c(with(ok.clone(), &["nbf"], Some(json!(NOW + 60)))),
+            NotYetValid,
+        ),
+        (
+            "coral: iat far in the future",
+            c(with(ok.clone(), &["iat"], Some(json!(NOW + 3600)))),
+            ClaimInvalid("iat"),
+        ),
         // --- talk-v4 claims
-        ("talk: jti missing", t(with(talk_claims(NOW), &["jti"], None)), ClaimMissing("jti")),
-        ("talk: exp missing", t(with(talk_claims(NOW), &["exp"], None)), ClaimMissing("exp")),
-        ("talk: sub missing", t(with(talk_claims(NOW), &["sub"], None)), ClaimMissing("sub")),
-        ("talk: expired", t(with(talk_claims(NOW), &["exp"], Some(json!(NOW - 10)))), Expired),
-        ("talk: aud missing", t(with(talk_claims(NOW), &["aud"], None)), ClaimMissing("aud")),
-        ("talk: aud wrong", t(with(talk_claims(NOW), &["aud"], Some(json!("spoke")))), AudienceMismatch),
-        ("talk: aud array without it", t(with(talk_claims(NOW), &["aud"], Some(json!(["a", "b"])))), AudienceMismatch),
-        ("talk: aud number", t(with(talk_claims(NOW), &["aud"], Some(json!(1)))), ClaimInvalid("aud")),
+        (
+            "talk: jti missing",
+            t(with(talk_claims(NOW), &["jti"], None)),
+            ClaimMissing("jti"),
+        ),
+        (
+            "talk: exp missing",
+            t(with(talk_claims(NOW), &["exp"], None)),
+            ClaimMissing("exp"),
+        ),
+        (
+            "talk: sub missing",
+            t(with(talk_claims(NOW), &["sub"], None)),
+            ClaimMissing("sub"),
+        ),
+        (
+            "talk: expired",
+            t(with(talk_claims(NOW), &["exp"], Some(json!(NOW - 10)))),
+            Expired,
+        ),
+        (
+            "talk: aud missing",
+            t(with(talk_claims(NOW), &["aud"], None)),
+            ClaimMissing("aud"),
+        ),
+        (
+            "talk: aud wrong",
+            t(with(talk_claims(NOW), &["aud"], Some(json!("spoke")))),
+            AudienceMismatch,
+        ),
+        (
+            "talk: aud array without it",
+            t(with(talk_claims(NOW), &["aud"], Some(json!(["a", "b"])))),
+            AudienceMismatch,
+        ),
+        (
+            "talk: aud number",
+            t(with(talk_claims(NOW), &["aud"], Some(json!(1)))),
+            ClaimInvalid("aud"),
+        ),
         // --- token (Spoke) claims
-        ("spoke: sub missing", s(with(spoke_now.clone(), &["sub"], None)), ClaimMissing("sub")),
-        ("spoke: iat missing", s(with(spoke_now.clone(), &["iat"], None)), ClaimMissing("iat")),
-        ("spoke: exp missing", s(with(spoke_now.clone(), &["exp"], None)), ClaimMissing("exp")),
-        ("spoke: expired", s(with(spoke_now.clone(), &["exp"], Some(json!(NOW - 1)))), Expired),
-        ("spoke: aud wrong", s(with(spoke_now.clone(), &["aud"], Some(json!("talk")))), AudienceMismatch),
-        ("spoke: aud missing", s(with(spoke_now.clone(), &["aud"], None)), ClaimMissing("aud")),
-        ("spoke: orgs not array", s(with(spoke_now.clone(), &["user_organizations"], Some(json!({"organization_id": 1})))), ClaimInvalid("user_organizations")),
-        ("spoke: org without id", s(with(spoke_now.clone(), &["user_organizations"], Some(json!([{"role": "OWNER"}])))), ClaimMissing("user_organizations.organization_id")),
-        ("spoke: org without role", s(with(spoke_now.clone(), &["user_organizations"], Some(json!([{"organization_id": 1}])))), ClaimMissing("user_organizations.role")),
-        ("spoke: name number", s(with(spoke_now.clone(), &["name"], Some(json!(1)))), ClaimInvalid("name")),
-        ("unknown issuer", s(with(spoke_now.clone(), &["iss"], Some(json!("evil")))), IssuerMismatch),
+        (
+            "spoke: sub missing",
+            s(with(spoke_now.clone(), &["sub"], None)),
+            ClaimMissing("sub"),
+        ),
+        (
+            "spoke: iat missing",
+            s(with(spoke_now.clone(), &["iat"], None)),
+            ClaimMissing("iat"),
+        ),
+        (
+            "spoke: exp missing",
+            s(with(spoke_now.clone(), &["exp"], None)),
+            ClaimMissing("exp"),
+        ),
+        (
+            "spoke: expired",
+            s(with(spoke_now.clone(), &["exp"], Some(json!(NOW - 1)))),
+            Expired,
+        ),
+        (
+            "spoke: aud wrong",
+            s(with(spoke_now.clone(), &["aud"], Some(json!("talk")))),
+            AudienceMismatch,
+        ),
+        (
+            "spoke: aud missing",
+            s(with(spoke_now.clone(), &["aud"], None)),
+            ClaimMissing("aud"),
+        ),
+        (
+            "spoke: orgs not array",
+            s(with(
+                spoke_now.clone(),
+                &["user_organizations"],
+                Some(json!({"organization_id": 1})),
+            )),
+            ClaimInvalid("user_organizations"),
+        ),
+        (
+            "spoke: org without id",
+            s(with(
+                spoke_now.clone(),
+                &["user_organizations"],
+                Some(json!([{"role": "OWNER"}])),
+            )),
+            ClaimMissing("user_organizations.organization_id"),
+        ),
+        (
+            "spoke: org without role",
+            s(with(
+                spoke_now.clone(),
+                &["user_organizations"],
+                Some(json!([{"organization_id": 1}])),
+            )),
+            ClaimMissing("user_organizations.role"),
+        ),
+        (
+            "spoke: name number",
+            s(with(spoke_now.clone(), &["name"], Some(json!(1)))),
+            ClaimInvalid("name"),
+        ),
+        (
+            "unknown issuer",
+            s(with(spoke_now.clone(), &["iss"], Some(json!("evil")))),
+            IssuerMismatch,
+        ),
     ]
 }
 
@@ -447,7 +678,10 @@ fn error_codes_and_statuses_are_stable() {
         assert!(!e.message().is_empty());
     }
     assert_eq!(ClaimMissing("user.id").claim(), Some("user.id"));
-    assert_eq!(ClaimMissing("user.id").to_string(), "TOKEN_CLAIM_MISSING (user.id)");
+    assert_eq!(
+        ClaimMissing("user.id").to_string(),
+        "TOKEN_CLAIM_MISSING (user.id)"
+    );
 }
 
 #[test]

@@ -1,0 +1,642 @@
+//! Both routers end to end in-process (no sockets), plus configuration.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use stream_server::config::Config;
+use stream_server::db::Db;
+use stream_server::web::{publisher_router, stream_router, AppState};
+use tower::ServiceExt;
+
+fn cfg_with(vars: &[(&str, &str)], args: &[&str]) -> Result<Config, String> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    Config::from_lookup(&|k| map.get(k).cloned(), &args)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("stream-server-http-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+struct Env {
+    state: Arc<AppState>,
+}
+
+fn env(name: &str, vars: &[(&str, &str)]) -> Env {
+    let root = temp_dir(name);
+    let www = root.join("www");
+    let dist = root.join("dist");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(dist.join("embed")).unwrap();
+    std::fs::create_dir_all(dist.join("stream").join("snippets")).unwrap();
+    std::fs::write(
+        www.join("index.html"),
+        "<script src=\"{{STREAM_ORIGIN}}/embed.js\"></script>",
+    )
+    .unwrap();
+    std::fs::write(
+        www.join("login.html"),
+        "<form>{{USER_OPTIONS}}<input name=return value=\"{{RETURN}}\"></form>",
+    )
+    .unwrap();
+    std::fs::write(www.join("app.js"), "1").unwrap();
+    std::fs::write(dist.join("embed").join("embed.js"), "var Coral;").unwrap();
+    std::fs::write(dist.join("embed").join("embed.mjs"), "export {}").unwrap();
+    std::fs::write(dist.join("embed").join("x.wasm"), b"\0asm").unwrap();
+    std::fs::write(dist.join("stream").join("stream_client.js"), "export {}").unwrap();
+    std::fs::write(dist.join("stream").join("snippets").join("a.js"), "1").unwrap();
+    let mut all = vec![
+        ("WWW_DIR", www.to_str().unwrap().to_string()),
+        ("DIST_DIR", dist.to_str().unwrap().to_string()),
+    ];
+    for (k, v) in vars {
+        all.push((k, v.to_string()));
+    }
+    let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cfg = cfg_with(&refs, &[]).unwrap();
+    Env {
+        state: Arc::new(AppState {
+            cfg,
+            db: Mutex::new(Db::open_in_memory().unwrap()),
+        }),
+    }
+}
+
+async fn send(
+    app: axum::Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Body,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = app.oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+fn json_of(b: &[u8]) -> Value {
+    serde_json::from_slice(b).unwrap_or(Value::Null)
+}
+
+impl Env {
+    fn stream(&self) -> axum::Router {
+        stream_router(self.state.clone())
+    }
+    fn publisher(&self) -> axum::Router {
+        publisher_router(self.state.clone())
+    }
+    async fn token(&self, req: Value) -> String {
+        let (s, _, b) = send(
+            self.publisher(),
+            "POST",
+            "/dev/token",
+            &[("content-type", "application/json")],
+            Body::from(req.to_string()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+        json_of(&b)["token"].as_str().unwrap().to_string()
+    }
+}
+
+#[tokio::test]
+async fn static_files_have_types_cors_and_no_cache() {
+    let e = env("static", &[]);
+    for (path, ct) in [
+        ("/embed.js", "text/javascript; charset=utf-8"),
+        ("/embed.mjs", "text/javascript; charset=utf-8"),
+        ("/x.wasm", "application/wasm"),
+        ("/stream/stream_client.js", "text/javascript; charset=utf-8"),
+        ("/stream/snippets/a.js", "text/javascript; charset=utf-8"),
+    ] {
+        let (s, h, _) = send(e.stream(), "GET", path, &[], Body::empty()).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert_eq!(h[header::CONTENT_TYPE], ct, "{path}");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{path}");
+        assert_eq!(h[header::CACHE_CONTROL], "no-cache", "{path}");
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+    }
+    for path in [
+        "/missing.js",
+        "/stream/../embed/embed.js",
+        "/.hidden",
+        "/stream/%2e%2e/x",
+    ] {
+        let (s, _, _) = send(e.stream(), "GET", path, &[], Body::empty()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (s, h, b) = send(e.stream(), "GET", "/static/stream.js", &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+    assert!(String::from_utf8_lossy(&b).contains("/stream/stream_client.js"));
+}
+
+#[tokio::test]
+async fn stream_page_headers() {
+    let e = env(
+        "page",
+        &[(
+            "ALLOWED_ORIGINS",
+            "https://news.example, http://localhost:3000",
+        )],
+    );
+    let (s, h, b) = send(
+        e.stream(),
+        "GET",
+        "/embed/stream?storyID=s1",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.starts_with("frame-ancestors https://news.example http://localhost:3000;"),
+        "{csp}"
+    );
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(csp.contains("connect-src 'self'"));
+    assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
+    let html = String::from_utf8_lossy(&b);
+    for id in [
+        "sign-in",
+        "auth-state",
+        "username",
+        "comment-body",
+        "post-comment",
+        "comments",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(!html.contains("<script>"), "no inline scripts");
+    assert!(!html.contains("{{"), "all placeholders filled");
+}
+
+#[tokio::test]
+async fn publisher_pages_substitute_origins_and_set_referrer_policy() {
+    let e = env("publisher", &[]);
+    let (s, h, b) = send(e.publisher(), "GET", "/", &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(
+        String::from_utf8_lossy(&b),
+        "<script src=\"http://127.0.0.1:3001/embed.js\"></script>"
+    );
+    let (s, _, _) = send(e.publisher(), "GET", "/app.js", &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _, _) = send(e.publisher(), "GET", "/../etc/passwd", &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn login_form_redirects_with_the_token_in_the_fragment() {
+    let e = env("login", &[]);
+    let (s, _, b) = send(
+        e.publisher(),
+        "GET",
+        "/login?return=/options.html",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8_lossy(&b);
+    assert!(html.contains("value=\"bob\""));
+    assert!(html.contains("value=\"/options.html\""));
+    assert!(!html.contains("value=\"tess\""), "talk-v4 not enabled");
+    let (s, h, _) = send(
+        e.publisher(),
+        "POST",
+        "/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        Body::from("user=alice&return=%2Foptions.html"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let loc = h[header::LOCATION].to_str().unwrap();
+    assert!(loc.starts_with("/options.html#jwt=ey"), "{loc}");
+    assert!(!loc.contains('?'), "never in a query string");
+    // Open redirects are refused.
+    for bad in [
+        "https%3A%2F%2Fevil.example",
+        "%2F%2Fevil.example",
+        "%2Fa%23b",
+    ] {
+        let (_, h, _) = send(
+            e.publisher(),
+            "POST",
+            "/login",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Body::from(format!("user=bob&return={bad}")),
+        )
+        .await;
+        assert!(
+            h[header::LOCATION].to_str().unwrap().starts_with("/#jwt="),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn session_and_comments_flow() {
+    let e = env("flow", &[]);
+    let bob = e.token(json!({"user": "bob"})).await;
+    let auth = format!("Bearer {bob}");
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &auth)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    let v = json_of(&b);
+    assert_eq!(v["user"]["username"], "bob");
+    assert_eq!(v["user"]["badges"], json!(["SUBSCRIBER", "Early Bird"]));
+    assert_eq!(v["canSignOut"], true);
+    assert!(
+        v["user"].get("email").is_none(),
+        "email is never sent to the page"
+    );
+
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/comments",
+        &[
+            ("authorization", &auth),
+            ("content-type", "application/json"),
+        ],
+        Body::from(json!({"storyID": "story-1", "body": "  Hello  "}).to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(json_of(&b)["comment"]["body"], "Hello");
+
+    let (s, _, b) = send(
+        e.stream(),
+        "GET",
+        "/api/comments?storyID=story-1",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json_of(&b);
+    assert_eq!(v["count"], 1);
+    assert_eq!(v["comments"][0]["author"]["username"], "bob");
+
+    // Without a token: TOKEN_MISSING.
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/comments",
+        &[("content-type", "application/json")],
+        Body::from(json!({"storyID": "story-1", "body": "x"}).to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(json_of(&b)["code"], "TOKEN_MISSING");
+    // Empty comment, missing story.
+    for (body, code) in [
+        (json!({"storyID": "s", "body": "   "}), "COMMENT_EMPTY"),
+        (json!({"body": "x"}), "STORY_MISSING"),
+        (
+            json!({"storyID": "s", "body": "x".repeat(5001)}),
+            "COMMENT_TOO_LONG",
+        ),
+    ] {
+        let (s, _, b) = send(
+            e.stream(),
+            "POST",
+            "/api/comments",
+            &[
+                ("authorization", &auth),
+                ("content-type", "application/json"),
+            ],
+            Body::from(body.to_string()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert_eq!(json_of(&b)["code"], code);
+    }
+    let (s, _, b) = send(e.stream(), "GET", "/api/comments", &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&b)["code"], "STORY_MISSING");
+}
+
+#[tokio::test]
+async fn rejections_carry_codes() {
+    let e = env("reject", &[]);
+    let expired = e.token(json!({"user": "bob", "expired": true})).await;
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &format!("Bearer {expired}"))],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(json_of(&b)["code"], "TOKEN_EXPIRED");
+
+    let forged = e.token(json!({"user": "bob", "badSignature": true})).await;
+    let (_, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &format!("Bearer {forged}"))],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(json_of(&b)["code"], "TOKEN_SIGNATURE_INVALID");
+
+    let no_email = e
+        .token(json!({"claims": {"user": {"id": "z", "username": "z"}}}))
+        .await;
+    let (_, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &format!("Bearer {no_email}"))],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(json_of(&b)["code"], "TOKEN_CLAIM_MISSING");
+    assert_eq!(json_of(&b)["claim"], "user.email");
+
+    let huge = format!("Bearer {}", "a".repeat(17 * 1024));
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &huge)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(json_of(&b)["code"], "TOKEN_TOO_LARGE");
+
+    let bob = e.token(json!({"user": "bob"})).await;
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/comments",
+        &[
+            ("authorization", &format!("Bearer {bob}")),
+            ("content-type", "application/json"),
+        ],
+        Body::from(format!(
+            "{{\"storyID\":\"s\",\"body\":\"{}\"}}",
+            "x".repeat(17 * 1024)
+        )),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(json_of(&b)["code"], "BODY_TOO_LARGE");
+
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/comments",
+        &[
+            ("authorization", &format!("Bearer {bob}")),
+            ("content-type", "application/json"),
+        ],
+        Body::from("{not json"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&b)["code"], "INVALID_JSON");
+
+    // DUPLICATE_USER: someone else with bob's email.
+    e.token(json!({"user": "bob"})).await;
+    let (s, _, _) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &format!("Bearer {bob}"))],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let impostor = e
+        .token(json!({"claims": {"user": {"id": "other", "email": "bob@example.com", "username": "bob2"}}}))
+        .await;
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &format!("Bearer {impostor}"))],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(json_of(&b)["code"], "DUPLICATE_USER");
+}
+
+#[tokio::test]
+async fn sign_out_revokes_the_jti() {
+    let e = env("signout", &[]);
+    let bob = format!("Bearer {}", e.token(json!({"user": "bob"})).await);
+    let (s, _, _) = send(
+        e.stream(),
+        "DELETE",
+        "/api/session",
+        &[("authorization", &bob)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &bob)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(json_of(&b)["code"], "TOKEN_REVOKED");
+    // Without jti there is nothing to revoke: the publisher's logout() is the way out.
+    let carol = format!("Bearer {}", e.token(json!({"user": "carol"})).await);
+    let (s, _, b) = send(
+        e.stream(),
+        "DELETE",
+        "/api/session",
+        &[("authorization", &carol)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&b)["code"], "SIGN_OUT_UNAVAILABLE");
+    let (s, _, b) = send(
+        e.stream(),
+        "POST",
+        "/api/session",
+        &[("authorization", &carol)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(json_of(&b)["canSignOut"], false);
+}
+
+#[tokio::test]
+async fn other_profiles_through_http() {
+    let e = env(
+        "profiles",
+        &[
+            ("CORAL_SSO_SECRET", "c-secret"),
+            ("TALK_JWT_SECRET", "t-secret"),
+            ("TALK_JWT_ISSUER", "https://talk.example"),
+            ("PASSPORT_STRATEGY", "token"),
+            ("TOKEN_AUTH_SHARED_SECRET", "s-secret"),
+            ("TOKEN_AUTH_ISSUER", "thirdparty"),
+            ("TOKEN_AUTH_AUDIENCE", "spoke"),
+        ],
+    );
+    for (user, name, profile) in [
+        ("tess", "tess", "talk-v4"),
+        ("spoke-admin", "Admin User", "token"),
+        ("bob", "bob", "coral"),
+    ] {
+        let t = e.token(json!({ "user": user })).await;
+        let (s, _, b) = send(
+            e.stream(),
+            "POST",
+            "/api/session",
+            &[("authorization", &format!("Bearer {t}"))],
+            Body::empty(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{user}: {}", String::from_utf8_lossy(&b));
+        let v = json_of(&b);
+        assert_eq!(v["user"]["username"], name);
+        assert_eq!(v["profile"], profile);
+    }
+}
+
+#[tokio::test]
+async fn production_mode_has_no_dev_routes() {
+    let root = temp_dir("prod");
+    let cfg = cfg_with(
+        &[
+            ("STREAM_ENV", "production"),
+            ("CORAL_SSO_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("WWW_DIR", root.to_str().unwrap()),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert!(cfg.generated.is_empty());
+    let state = Arc::new(AppState {
+        cfg,
+        db: Mutex::new(Db::open_in_memory().unwrap()),
+    });
+    let (s, _, _) = send(
+        publisher_router(state.clone()),
+        "POST",
+        "/dev/token",
+        &[("content-type", "application/json")],
+        Body::from("{}"),
+    )
+    .await;
+    assert_ne!(s, StatusCode::OK);
+    let (s, _, _) = send(publisher_router(state), "GET", "/login", &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn config_defaults_and_refusals() {
+    let c = cfg_with(&[], &[]).unwrap();
+    assert!(!c.production);
+    assert_eq!(c.publisher_port, 3000);
+    assert_eq!(c.stream_port, 3001);
+    assert_eq!(c.allowed_origins, vec!["http://localhost:3000"]);
+    assert_eq!(c.database_path, PathBuf::from("./data/stream.sqlite3"));
+    assert_eq!(c.generated.len(), 1);
+    assert_eq!(c.generated[0].0, "CORAL_SSO_SECRET");
+    assert_eq!(c.verifier.profiles.len(), 1);
+
+    let err = |vars: &[(&str, &str)], args: &[&str]| cfg_with(vars, args).unwrap_err();
+    assert!(err(&[], &["--production"]).starts_with("CORAL_SSO_SECRET"));
+    assert!(err(&[("STREAM_ENV", "production")], &[]).starts_with("CORAL_SSO_SECRET"));
+    assert!(err(&[("AUTH_PROFILES", "coral,facebook")], &[]).contains("facebook"));
+    assert!(err(&[("PASSPORT_STRATEGY", "token")], &[]).starts_with("TOKEN_AUTH_SHARED_SECRET"));
+    assert!(err(
+        &[
+            ("PASSPORT_STRATEGY", "token"),
+            ("TOKEN_AUTH_SHARED_SECRET", "x")
+        ],
+        &[]
+    )
+    .starts_with("TOKEN_AUTH_ISSUER"));
+    assert!(err(&[("PASSPORT_STRATEGY", "local")], &[]).contains("PASSPORT_STRATEGY"));
+    assert!(err(&[("TALK_JWT_SECRET", "x")], &[]).starts_with("TALK_JWT_ISSUER"));
+    assert!(err(&[("AUTH_PROFILES", "talk-v4")], &["--production"]).starts_with("TALK_JWT_SECRET"));
+    assert!(err(&[("PUBLISHER_PORT", "http")], &[]).contains("PUBLISHER_PORT"));
+    assert!(err(&[("ALLOWED_ORIGINS", "*")], &[]).contains("ALLOWED_ORIGINS"));
+    assert!(err(&[("STREAM_ENV", "staging")], &[]).contains("STREAM_ENV"));
+    assert!(err(&[], &["--bogus"]).contains("--bogus"));
+    assert!(err(
+        &[
+            ("TALK_JWT_SECRET", "x"),
+            ("TALK_JWT_ISSUER", "same"),
+            ("PASSPORT_STRATEGY", "token"),
+            ("TOKEN_AUTH_SHARED_SECRET", "y"),
+            ("TOKEN_AUTH_ISSUER", "same"),
+            ("TOKEN_AUTH_AUDIENCE", "z"),
+        ],
+        &[]
+    )
+    .contains("must differ"));
+    // Every refusal is one line.
+    assert!(!err(&[], &["--production"]).contains('\n'));
+
+    // A configured secret is used as is; talk-v4 audience defaults to "talk".
+    let c = cfg_with(
+        &[
+            ("TALK_JWT_SECRET", "t"),
+            ("TALK_JWT_ISSUER", "i"),
+            ("CORAL_SSO_SECRET", "c"),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert!(c.generated.is_empty());
+    assert_eq!(c.verifier.profiles.len(), 2);
+    assert_eq!(
+        c.verifier
+            .get(stream_server::auth::Profile::TalkV4)
+            .unwrap()
+            .audience
+            .as_deref(),
+        Some("talk")
+    );
+    // Debug output never shows a secret.
+    assert!(!format!("{:?}", c.verifier).contains("\"t\""));
+}
