@@ -12,6 +12,7 @@ OPT=(-Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrappi
      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
 cargo build --quiet --release --target wasm32-unknown-unknown -p stream-embed -p stream-client --lib
+cargo build --quiet -p stream-server
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 
 # Host SDK: no-modules glue wrapped by the loader, minified into one script.

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs whatever is missing on a machine that has only rustup/cargo and
+# node/npm. Idempotent and quiet when everything is present.
+#   --test  also makes sure Debian's chromium and chromium-driver are installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { printf 'bootstrap: %s\n' "$*"; }
+
+command -v cargo >/dev/null || { echo "bootstrap: cargo not found; install Rust with rustup first." >&2; exit 1; }
+command -v npm >/dev/null || { echo "bootstrap: npm not found; install Node.js first." >&2; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly (pinned with `=`).
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$want" != "$have" ]; then
+  say "installing wasm-bindgen-cli $want (had: ${have:-none}); this takes a few minutes"
+  # Not --locked: the crates mirror lacks one of the CLI's pinned dependencies.
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dev dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "bootstrap: run 'sudo apt-get install -y chromium chromium-driver' (needed for the browser tests)" >&2
+      exit 1
+    fi
+    say "installing Debian chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

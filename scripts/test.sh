@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test: native (cargo test), browser unit tests (wasm-bindgen-test in
+# headless Chromium) and end-to-end (playwright-core against the server on
+# two origins). Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+status=0
+step() { printf '\n=== %s\n' "$*"; }
+
+step "native: cargo test --workspace"
+cargo test --workspace --quiet >target/native-tests.log 2>&1 || status=1
+grep -E '^(test result|failures:|---- )|panicked|^error' target/native-tests.log
+
+step "browser: wasm-bindgen-test in headless Chromium"
+cargo test --quiet --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1 || status=1
+grep -E '^(test |test result)|panicked|^error' target/browser-tests.log
+
+step "end-to-end: playwright-core + /usr/bin/chromium, two origins"
+node --test --test-concurrency=1 tests/e2e/ || status=1
+
+step "size budget"
+node scripts/size.mjs || status=1
+
+[ "$status" = 0 ] && echo "all test layers passed" || echo "SOME TESTS FAILED"
+exit $status

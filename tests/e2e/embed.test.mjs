@@ -1,0 +1,324 @@
+// End-to-end: the host SDK on the publisher origin (http://localhost:P)
+// against the real stream page on the stream origin (http://127.0.0.1:S),
+// in headless Chromium. Coral's documented snippets run verbatim.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer,
+  startPageServer,
+  startThirdOrigin,
+  launchBrowser,
+  routePage,
+  mintToken,
+  streamFrame,
+  recordConsole,
+} from "./harness.mjs";
+
+let server, browser, hostile, pages;
+
+before(async () => {
+  pages = await startPageServer();
+  server = await startServer({}, { allowOrigins: [pages.origin] });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await hostile?.stop();
+  await pages?.stop();
+});
+
+/** A publisher page at a fresh path on the publisher origin. */
+let pageNo = 0;
+async function publisherPage(body, { onPage } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  context.on("request", (r) => requests.push(r.url()));
+  const consoleLog = recordConsole(page);
+  if (onPage) await onPage(page);
+  const path = `/page-${++pageNo}.html`;
+  pages.set(
+    path,
+    `<!doctype html><html><head><meta charset="utf-8"><title>e2e</title></head><body>
+<h1>Article</h1>
+${body}
+</body></html>`
+  );
+  await page.goto(pages.origin + path);
+  return { page, context, requests, consoleLog };
+}
+
+const script = () => `<script src="${server.stream}/embed.js"></script>`;
+
+async function authState(frame) {
+  return (await frame.locator("#auth-state").textContent()).trim();
+}
+
+async function waitAuth(frame, state) {
+  await frame.waitForFunction((s) => document.getElementById("auth-state").textContent.trim() === s, state, {
+    timeout: 10000,
+  });
+}
+
+test("002 snippet: accessToken in options signs the reader in; token never in a URL", async () => {
+  const token = await mintToken(server, { user: "bob" });
+  // "Embed On Your Site" parameters + the SSO snippet, verbatim.
+  const { page, context, requests } = await publisherPage(`
+<div id="coral_thread"></div>
+${script()}
+<script>
+Coral.createStreamEmbed({
+  id: "coral_thread",
+  autoRender: true,
+  rootURL: "${server.stream}",
+  storyID: "story-e2e-1",
+  // Don't forget to include the parameters from the
+  // "Embed On Your Site" section.
+  accessToken: "${token}"
+});
+</script>`);
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-in");
+  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "bob");
+  const iframe = page.locator("#coral_thread iframe");
+  assert.equal(await iframe.count(), 1);
+  assert.ok((await iframe.getAttribute("title")).length > 0);
+  assert.notEqual(await iframe.evaluate((f) => getComputedStyle(f).visibility), "hidden");
+  assert.ok((await iframe.evaluate((f) => f.getBoundingClientRect().height)) > 50, "height applied");
+  for (const u of requests) assert.ok(!u.includes(token), `token in a request URL: ${u}`);
+  await context.close();
+});
+
+test("002 snippet: login()/logout() on the embed, queued before the SDK is ready", async () => {
+  const token = await mintToken(server, { user: "bob" });
+  const { page, context, requests } = await publisherPage(`
+<div id="coral_thread"></div>
+${script()}
+<script>
+var embed = Coral.createStreamEmbed({
+  id: "coral_thread",
+  autoRender: true,
+  rootURL: "${server.stream}",
+  storyID: "story-e2e-2",
+  // Don't forget to include the parameters from the
+  // "Embed On Your Site" section.
+});
+
+// Login the current embed with the generated SSO token.
+embed.login("${token}");
+
+// Logout the user.
+embed.logout();
+window.__log = [];
+embed.on("ready", function () { __log.push("ready"); });
+</script>`);
+  const frame = await streamFrame(page, server);
+  await page.waitForFunction(() => window.__log.includes("ready"));
+  assert.equal(await authState(frame), "signed-out", "queued login then logout ends signed out");
+
+  await page.evaluate((t) => embed.login(t), token);
+  await waitAuth(frame, "signed-in");
+  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "bob");
+  const alice = await mintToken(server, { user: "alice" });
+  await page.evaluate((t) => embed.login(t), alice);
+  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "alice");
+  await page.evaluate(() => embed.logout());
+  await waitAuth(frame, "signed-out");
+  assert.equal(page.frames().length, 2, "no extra frames; stream never reloaded");
+  for (const u of requests) assert.ok(!u.includes(token) && !u.includes(alice), `token in URL: ${u}`);
+  await context.close();
+});
+
+test("002 snippet: Sign in click in the stream runs the publisher's loginPrompt handler", async () => {
+  const { page, context } = await publisherPage(
+    `
+<div id="coral_thread"></div>
+${script()}
+<script>
+var embed = Coral.createStreamEmbed({
+  id: "coral_thread",
+  autoRender: true,
+  rootURL: "${server.stream}",
+  storyID: "story-e2e-3",
+  // Don't forget to include the parameters from the
+  // "Embed On Your Site" section.
+  events: function(events) {
+    events.on("loginPrompt", function() {
+      // Redirect user to a login page.
+      location.href = "http://example.com/login";
+    });
+  }
+});
+</script>`,
+    {
+      onPage: (page) =>
+        routePage(page, "http://example.com/login", "<title>publisher login</title><p>login here</p>"),
+    }
+  );
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-out");
+  await frame.locator("#sign-in").click();
+  await page.waitForURL("http://example.com/login");
+  assert.equal(await page.title(), "publisher login");
+  await context.close();
+});
+
+test("a third origin's spoofed messages change nothing on either end", async () => {
+  const token = await mintToken(server, { user: "bob" });
+  const evil = `<script>
+    var ns = "$streamEmbed";
+    function m(t, extra) { var o = Object.assign({ t: t }, extra || {}); o[ns] = 1; return o; }
+    var spoof = [
+      m("hello"), m("ready"), m("height", { height: 5 }), m("event", { name: "loginPrompt" }),
+      m("event", { name: "evil", data: { x: 1 } }), m("authState", { loggedIn: true }),
+      m("login", { token: "${token}" }), m("config", { accessToken: "${token}" }), m("logout"),
+      "pym xPYMx coral_thread xPYMx height xPYMx 1", { __proto__: { polluted: 1 } }, null, 42,
+    ];
+    function blast() {
+      for (var i = 0; i < 50; i++) {
+        spoof.forEach(function (s) {
+          parent.postMessage(s, "*");
+          if (parent.frames[0]) parent.frames[0].postMessage(s, "*");
+        });
+        // A fake handshake with our own channel, to the stream.
+        var ch = new MessageChannel();
+        if (parent.frames[0]) parent.frames[0].postMessage(m("welcome"), "*", [ch.port2]);
+        ch.port1.postMessage(m("login", { token: "${token}" }));
+      }
+      document.title = "blasted";
+    }
+    setTimeout(blast, 300);
+  </script>`;
+  hostile = await startThirdOrigin({ "/evil.html": evil });
+  const { page, context, consoleLog } = await publisherPage(`
+<div id="coral_thread"></div>
+${script()}
+<script>
+window.__events = [];
+var embed = Coral.createStreamEmbed({
+  id: "coral_thread", autoRender: true, rootURL: "${server.stream}", storyID: "story-e2e-4",
+  events: function (events) { events.onAny(function (name) { __events.push(name); }); }
+});
+embed.on("ready", function () {
+  var f = document.createElement("iframe");
+  f.src = "${hostile.origin}/evil.html";
+  document.body.appendChild(f);
+});
+</script>`);
+  const frame = await streamFrame(page, server);
+  await page.waitForFunction(() => window.__events.includes("ready"));
+  const heightBefore = await page.locator("#coral_thread iframe").evaluate((f) => f.style.height);
+  const evilFrame = await (async () => {
+    for (;;) {
+      const f = page.frames().find((f) => f.url().startsWith(hostile.origin));
+      if (f) return f;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  await evilFrame.waitForFunction(() => document.title === "blasted");
+  await page.waitForTimeout(500);
+  assert.equal(await authState(frame), "signed-out", "stream signed in by a third origin");
+  const events = await page.evaluate(() => window.__events);
+  assert.deepEqual(
+    events.filter((e) => e !== "authState"),
+    ["ready"],
+    "events forwarded from a third origin"
+  );
+  assert.equal(await page.locator("#coral_thread iframe").evaluate((f) => f.style.height), heightBefore);
+  assert.equal(await page.evaluate(() => Object.prototype.polluted), undefined);
+  const errors = consoleLog.filter((l) => l.type === "error" || l.type === "pageerror");
+  assert.deepEqual(errors, [], "exceptions on the publisher page");
+  await context.close();
+});
+
+test("bad options: typed errors, sync once ready, console before; unknown option warns once", async () => {
+  const { page, context, consoleLog } = await publisherPage(`
+<div id="coral_thread"></div>
+${script()}
+<script>
+var early = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", accessToken: 42 });
+</script>`);
+  await page.evaluate(() => Coral.ready);
+  const early = await page.evaluate(() => {
+    try {
+      early.render();
+      return "no throw";
+    } catch (e) {
+      return e.code + " " + e.option;
+    }
+  });
+  assert.equal(early, "INVALID_OPTION accessToken");
+  assert.ok(consoleLog.some((l) => l.type === "error" && l.text.includes("accessToken")));
+
+  const codes = await page.evaluate((stream) => {
+    const out = [];
+    for (const cfg of [
+      { id: "coral_thread", rootURL: "not a url" },
+      { id: "coral_thread", rootURL: stream, accessToken: 42 },
+      { id: "missing", rootURL: stream },
+    ]) {
+      try {
+        Coral.createStreamEmbed(cfg);
+        out.push("no throw");
+      } catch (e) {
+        out.push(`${e instanceof Error} ${e.code} ${e.option ?? "-"}`);
+      }
+    }
+    Coral.createStreamEmbed({ id: "coral_thread", rootURL: stream, storyId: "typo" });
+    return out;
+  }, server.stream);
+  assert.deepEqual(codes, [
+    "true INVALID_OPTION rootURL",
+    "true INVALID_OPTION accessToken",
+    "true CONTAINER_NOT_FOUND -",
+  ]);
+  const warnings = consoleLog.filter((l) => l.type === "warning" && l.text.includes("storyId"));
+  assert.equal(warnings.length, 1);
+  await context.close();
+});
+
+test("ES-module build exports the same API", async () => {
+  const token = await mintToken(server, { user: "bob" });
+  const { page, context } = await publisherPage(`
+<div id="coral_thread"></div>
+<script type="module">
+import Coral, { createStreamEmbed } from "${server.stream}/embed.mjs";
+window.embed = createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "story-e2e-6", accessToken: "${token}" });
+window.sameApi = typeof Coral.createStreamEmbed === "function";
+</script>`);
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-in");
+  assert.equal(await page.evaluate(() => window.sameApi), true);
+  // rootURL defaulted to the origin of the module.
+  assert.ok(page.frames()[1].url().startsWith(server.stream + "/embed/stream?storyID=story-e2e-6"));
+  await context.close();
+});
+
+test("remove() takes the iframe away and later calls throw NOT_MOUNTED", async () => {
+  const { page, context } = await publisherPage(`
+<div id="coral_thread"></div>
+${script()}
+<script>
+window.__log = [];
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, rootURL: "${server.stream}", storyID: "s5" });
+embed.on("ready", function () { __log.push("ready"); });
+</script>`);
+  await page.waitForFunction(() => window.__log.includes("ready"));
+  assert.equal(await page.evaluate(() => embed.rendered), true);
+  const out = await page.evaluate(() => {
+    embed.remove();
+    const r = [embed.rendered, document.querySelectorAll("iframe").length];
+    for (const f of [() => embed.login("a.b.c"), () => embed.logout(), () => embed.remove()]) {
+      try {
+        f();
+        r.push("no throw");
+      } catch (e) {
+        r.push(e.code);
+      }
+    }
+    return r;
+  });
+  assert.deepEqual(out, [false, 0, "NOT_MOUNTED", "NOT_MOUNTED", "NOT_MOUNTED"]);
+  await context.close();
+});
