@@ -110,8 +110,13 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
     }
     shutdown.await;
     let _ = tx.send(());
-    for t in tasks {
-        let _ = t.await;
-    }
+    // Let open requests finish, but do not wait for idle keep-alive
+    // connections (a browser may hold them open indefinitely).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+        for t in tasks {
+            let _ = t.await;
+        }
+    })
+    .await;
     Ok(())
 }

@@ -304,7 +304,11 @@ async fn stream_page(State(st): State<Shared>) -> Response {
             "{{ALLOWED_ORIGINS}}",
             &html_escape(&st.cfg.allowed_origins.join(" ")),
         )
-        .replace("{{STREAM_ORIGIN}}", &html_escape(&st.cfg.stream_origin()));
+        .replace("{{STREAM_ORIGIN}}", &html_escape(&st.cfg.stream_origin()))
+        .replace(
+            "{{TOKEN_AUTH_URL}}",
+            &html_escape(st.cfg.token_auth_url.as_deref().unwrap_or("")),
+        );
     let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     set(
         &mut resp,

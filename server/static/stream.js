@@ -20,6 +20,13 @@ let session = null; // server-verified {profile, user, canSignOut}
 let authSeq = 0; // bumps on every token change; stale responses are ignored
 let readySent = false;
 let commentsSeq = 0;
+// TOKEN_AUTH_URL (Spoke): where the publisher issues tokens; passed along
+// with `loginPrompt` so a publisher handler may redirect there.
+const tokenAuthURL = (document.querySelector('meta[name="token-auth-url"]') || {}).content || "";
+
+function loginPrompt() {
+  if (client) client.emit("loginPrompt", tokenAuthURL ? { tokenAuthURL } : {});
+}
 
 // ------------------------------------------------------------------ helpers
 
@@ -310,7 +317,7 @@ async function onSubmit(event) {
   const text = box.value.trim();
   if (!currentToken) {
     formStatus("Sign in to post — your comment stays here.");
-    if (client) client.emit("loginPrompt", {});
+    loginPrompt();
     return;
   }
   if (!text) {
@@ -391,9 +398,7 @@ async function main() {
     return;
   }
   renderSignedOut();
-  $("sign-in").addEventListener("click", () => {
-    if (client) client.emit("loginPrompt", {});
-  });
+  $("sign-in").addEventListener("click", loginPrompt);
   $("comment-form").addEventListener("submit", onSubmit);
   const firstLoad = loadComments();
   try {
