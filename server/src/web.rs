@@ -503,8 +503,13 @@ async fn www_file(State(st): State<Shared>, method: Method, uri: axum::http::Uri
     if path.ends_with('/') {
         path.push_str("index.html");
     }
-    if st.cfg.production && path.trim_start_matches('/') == "login.html" {
-        return not_found("the demo login page is development-only");
+    if path.trim_start_matches('/') == "login.html" {
+        // The template is only served filled in, by `/login`.
+        if st.cfg.production {
+            return not_found("the demo login page is development-only");
+        }
+        let q = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+        return Redirect::to(&format!("/login{q}")).into_response();
     }
     let Some(rel) = safe_rel_path(&path) else {
         return not_found(&path);

@@ -228,6 +228,16 @@ async fn login_form_redirects_with_the_token_in_the_fragment() {
     assert!(!html.contains("value=\"tess\""), "talk-v4 not enabled");
     let (s, h, _) = send(
         e.publisher(),
+        "GET",
+        "/login.html?return=/x",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], "/login?return=/x");
+    let (s, h, _) = send(
+        e.publisher(),
         "POST",
         "/login",
         &[("content-type", "application/x-www-form-urlencoded")],
