@@ -11,7 +11,9 @@ WASM=target/wasm32-unknown-unknown/release
 OPT=(-Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int
      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p stream-embed -p stream-client --lib
+# The host SDK is built alone so no std-using crate turns `std` back on.
+cargo build --quiet --release --target wasm32-unknown-unknown -p stream-embed --lib --no-default-features --features tiny
+cargo build --quiet --release --target wasm32-unknown-unknown -p stream-client --lib
 cargo build --quiet -p stream-server
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 

@@ -14,7 +14,7 @@ cargo test --workspace --quiet >target/native-tests.log 2>&1 || status=1
 grep -E '^(test result|failures:|---- )|panicked|^error' target/native-tests.log
 
 step "browser: wasm-bindgen-test in headless Chromium"
-cargo test --quiet --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1 || status=1
+cargo test --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1 || status=1
 grep -E '^(test |test result)|panicked|^error' target/browser-tests.log
 
 step "end-to-end: playwright-core + /usr/bin/chromium, two origins"

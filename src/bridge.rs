@@ -2,7 +2,9 @@
 //! private `MessageChannel` port. [`Mount`] owns all of them; dropping it
 //! removes the iframe and every listener (the gloo-net pattern).
 
-use gloo_events::EventListener;
+use alloc::string::String;
+
+use crate::listener::Listener as EventListener;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, MessagePort, Window};
@@ -69,6 +71,7 @@ impl Mount {
         let frame = iframe.clone();
         let expected = origin.clone();
         let hello = EventListener::new(window, "message", move |ev| {
+            let ev = &ev;
             let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
                 return;
             };
@@ -106,6 +109,7 @@ impl Mount {
         };
         let port = ch.port1();
         let listener = EventListener::new(&port, "message", move |ev| {
+            let ev = &ev;
             let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
                 return;
             };
@@ -131,7 +135,10 @@ impl Mount {
 
 /// Sets the iframe's height in CSS px.
 pub fn set_height(iframe: &HtmlIFrameElement, px: f64) {
-    let mut v: String = js_sys::Number::from(px.ceil())
+    // `f64::ceil` is std-only; px is within 0..=MAX_HEIGHT.
+    let whole = px as u32 as f64;
+    let px = if whole < px { whole + 1.0 } else { whole };
+    let mut v: String = js_sys::Number::from(px)
         .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_default();

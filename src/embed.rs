@@ -6,7 +6,9 @@
 //! embed. Publisher callbacks always run with no registry borrow held, so
 //! they may call back into the SDK (`login`, `remove`, `on`, …).
 
-use std::cell::RefCell;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -38,14 +40,21 @@ struct Embed {
     refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
 }
 
-thread_local! {
-    static EMBEDS: RefCell<Vec<Embed>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
-}
+/// A global for the single-threaded wasm host (no `thread_local!` in
+/// `no_std`). Only ever touched from the browser's main thread.
+struct Global<T>(T);
+// SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
+unsafe impl<T> Sync for Global<T> {}
 
-/// Runs `f` on embed `id` if it exists. Never call publisher code inside `f`.
+static EMBEDS: Global<RefCell<Vec<Embed>>> = Global(RefCell::new(Vec::new()));
+static NEXT_ID: Global<Cell<u32>> = Global(Cell::new(1));
+
+/// Runs `f` on embed `id` if it exists. Never call publisher code inside `f`;
+/// a re-entrant borrow (impossible by construction) reads as "no embed"
+/// rather than panicking.
 fn with<R>(id: u32, f: impl FnOnce(&mut Embed) -> R) -> Option<R> {
-    EMBEDS.with(|e| e.borrow_mut().iter_mut().find(|e| e.id == id).map(f))
+    let mut all = EMBEDS.0.try_borrow_mut().ok()?;
+    all.iter_mut().find(|e| e.id == id).map(f)
 }
 
 fn not_mounted() -> JsValue {
@@ -104,7 +113,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
                     m.ready = true;
                     let _ = m.iframe.style().remove_property("visibility");
                 }
-                !std::mem::replace(&mut e.ready_fired, true)
+                !core::mem::replace(&mut e.ready_fired, true)
             });
             if first == Some(true) {
                 emit(id, "ready", &JsValue::UNDEFINED);
@@ -142,7 +151,7 @@ fn request_refresh(id: u32) {
     };
     let mut used = false;
     let next = Closure::<dyn FnMut(JsValue)>::new(move |token: JsValue| {
-        if std::mem::replace(&mut used, true) {
+        if core::mem::replace(&mut used, true) {
             warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
             return;
         }
@@ -245,16 +254,12 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
         opts.comment_id = query_param(&search, "commentID");
     }
 
-    let id = NEXT_ID.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1;
-        *n - 1
-    });
+    let id = NEXT_ID.0.get();
+    NEXT_ID.0.set(id.wrapping_add(1));
     let events = opts.events.take();
     let auto_render = opts.auto_render;
     let token = opts.access_token.clone();
-    EMBEDS.with(|e| {
-        e.borrow_mut().push(Embed {
+    EMBEDS.0.borrow_mut().push(Embed {
             id,
             opts,
             root,
@@ -265,8 +270,7 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
             mount: None,
             ready_fired: false,
             refresh_next: None,
-        })
-    });
+        });
     let embed = StreamEmbed { id };
     if let Some(f) = events.and_then(|f| f.dyn_into::<Function>().ok()) {
         let emitter: JsValue = EventEmitter { id }.into();
@@ -322,10 +326,9 @@ fn render(id: u32) -> Result<(), JsValue> {
 
 /// Removes embed `id`; its state is dropped outside the registry borrow.
 fn remove(id: u32) -> Result<(), JsValue> {
-    let taken = EMBEDS.with(|e| {
-        let mut e = e.borrow_mut();
+    let taken = EMBEDS.0.try_borrow_mut().ok().and_then(|mut e| {
         let pos = e.iter().position(|x| x.id == id && x.mount.is_some())?;
-        Some(e.remove(pos))
+        Some(e.swap_remove(pos))
     });
     match taken {
         Some(embed) => {

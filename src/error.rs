@@ -1,6 +1,8 @@
 //! Typed SDK errors. Converted to a JS `Error` with a stable `code` only at
 //! the export boundary (see `js::to_js_error`).
 
+use alloc::string::String;
+
 /// Stable error codes a publisher can switch on (`err.code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {

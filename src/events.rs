@@ -5,6 +5,8 @@
 //! to call (consuming `once` entries) and the caller invokes them after
 //! releasing every borrow, so a listener may call back into the embed.
 
+use alloc::{string::String, vec::Vec, borrow::ToOwned};
+
 /// One registered listener.
 #[derive(Debug, Clone)]
 struct Entry<F> {

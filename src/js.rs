@@ -2,6 +2,8 @@
 //! stream client: [`Record`]/[`RecordMut`] over JS objects and the one place
 //! where Rust errors become JS `Error`s.
 
+use alloc::{string::String, vec::Vec};
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

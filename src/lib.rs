@@ -6,6 +6,22 @@
 //! publisher-page SDK is exported: `createStreamEmbed`, `StreamEmbed`,
 //! `EventEmitter`.
 #![warn(missing_docs)]
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+/// The shipped wasm build traps on panic instead of formatting a message:
+/// no `core::fmt` on the publisher's page. Exports never panic by design
+/// (every input path returns a typed error); this is the last resort.
+#[cfg(all(feature = "tiny", not(feature = "std"), target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(all(feature = "tiny", not(feature = "std"), target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
 pub mod error;
 pub mod events;
@@ -18,6 +34,8 @@ pub mod js;
 
 #[cfg(feature = "host")]
 mod bridge;
+#[cfg(feature = "host")]
+mod listener;
 #[cfg(feature = "host")]
 mod embed;
 

@@ -1,6 +1,8 @@
 //! `createStreamEmbed` options: Coral's names and defaults, validated into a
 //! typed struct. Pure Rust over the [`Record`] trait, so it is tested natively.
 
+use alloc::{string::String, vec::Vec, borrow::ToOwned};
+
 use crate::error::{Error, Result};
 use crate::protocol::{Config, Record, Val, MAX_TOKEN};
 
@@ -101,7 +103,7 @@ fn string<R: Record>(rec: &R, name: &'static str) -> Result<Option<String>> {
 /// A string option that may also be given as a number (ids often are).
 fn id_like<R: Record>(rec: &R, name: &'static str) -> Result<Option<String>> {
     match rec.get(name) {
-        Val::Num(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 => {
+        Val::Num(n) if n.abs() < 9.0e15 && n == (n as i64) as f64 => {
             Ok(Some(integer_string(n as i64)))
         }
         _ => string(rec, name),

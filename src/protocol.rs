@@ -16,6 +16,8 @@
 //! and for a small map in the native tests. Nothing here formats numbers, so
 //! it adds no `core::fmt` to the host payload.
 
+use alloc::{string::String, vec::Vec, borrow::ToOwned};
+
 /// Property that marks a stream-embed message; its value is [`VERSION`].
 pub const NS: &str = "$streamEmbed";
 /// Protocol version. Messages of any other version are ignored.

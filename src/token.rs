@@ -1,5 +1,7 @@
 //! Structural token helpers (no signature check: that is the server's job).
 
+use alloc::{string::String, vec::Vec};
+
 use crate::protocol::MAX_TOKEN;
 
 /// Decodes unpadded (or padded) base64url. `None` on any invalid input.
