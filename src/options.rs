@@ -9,26 +9,6 @@ use crate::protocol::{Config, Record, Val, MAX_TOKEN};
 /// Default container element id (Coral's).
 pub const DEFAULT_ID: &str = "coral-embed-stream";
 
-/// Every option name this SDK understands; anything else draws one warning.
-pub const KNOWN: &[&str] = &[
-    "id",
-    "rootURL",
-    "storyID",
-    "storyURL",
-    "storyMode",
-    "commentID",
-    "autoRender",
-    "events",
-    "accessToken",
-    "refreshAccessToken",
-    "containerClassName",
-    "bodyClassName",
-    "customCSSURL",
-    "customFontsCSSURL",
-    "disableDefaultFonts",
-    "enableDeprecatedEvents",
-    "amp",
-];
 
 /// Story modes Coral knows.
 pub const STORY_MODES: &[&str] = &["COMMENTS", "QA", "RATINGS_AND_REVIEWS"];
@@ -90,41 +70,52 @@ impl<A> Options<A> {
     }
 }
 
-/// A string option: absent/null/undefined → `None`, string → `Some`,
-/// anything else → `INVALID_OPTION`.
-fn string<R: Record>(rec: &R, name: &'static str) -> Result<Option<String>> {
-    match rec.get(name) {
-        Val::Missing | Val::Null => Ok(None),
-        Val::Str(s) => Ok(Some(s)),
-        _ => Err(Error::invalid_option(name, "a string")),
-    }
+/// How an option is type-checked.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A string.
+    Str,
+    /// A string, or an integer (ids often are numbers).
+    Id,
+    /// A boolean.
+    Bool,
+    /// A function.
+    Func,
 }
 
-/// A string option that may also be given as a number (ids often are).
-fn id_like<R: Record>(rec: &R, name: &'static str) -> Result<Option<String>> {
-    match rec.get(name) {
-        Val::Num(n) if n.abs() < 9.0e15 && n == (n as i64) as f64 => {
-            Ok(Some(integer_string(n as i64)))
-        }
-        _ => string(rec, name),
-    }
-}
+use Kind::*;
 
-fn boolean<R: Record>(rec: &R, name: &'static str) -> Result<bool> {
-    match rec.get(name) {
-        Val::Missing | Val::Null => Ok(false),
-        Val::Bool(b) => Ok(b),
-        _ => Err(Error::invalid_option(name, "a boolean")),
-    }
-}
+/// Every option this SDK understands, in [`KNOWN`] order, with its kind.
+const SPEC: [(&str, Kind); 17] = [
+    ("id", Str),
+    ("rootURL", Str),
+    ("storyID", Id),
+    ("storyURL", Str),
+    ("storyMode", Str),
+    ("commentID", Id),
+    ("autoRender", Bool),
+    ("events", Func),
+    ("accessToken", Str),
+    ("refreshAccessToken", Func),
+    ("containerClassName", Str),
+    ("bodyClassName", Str),
+    ("customCSSURL", Str),
+    ("customFontsCSSURL", Str),
+    ("disableDefaultFonts", Bool),
+    ("enableDeprecatedEvents", Bool),
+    ("amp", Bool),
+];
 
-fn function<R: Record>(rec: &R, name: &'static str) -> Result<Option<R::Any>> {
-    match rec.get(name) {
-        Val::Missing | Val::Null => Ok(None),
-        Val::Func(f) => Ok(Some(f)),
-        _ => Err(Error::invalid_option(name, "a function")),
+/// Every option name this SDK understands; anything else draws one warning.
+pub const KNOWN: [&str; 17] = {
+    let mut names = [""; 17];
+    let mut i = 0;
+    while i < SPEC.len() {
+        names[i] = SPEC[i].0;
+        i += 1;
     }
-}
+    names
+};
 
 /// Decimal digits of `n` without `core::fmt`.
 fn integer_string(n: i64) -> String {
@@ -144,6 +135,50 @@ fn integer_string(n: i64) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
+/// Reads and type-checks every known option: `null`/`undefined` read as
+/// absent, integers given for id-like options become strings.
+fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 17]> {
+    let mut out: [Val<R::Any>; 17] = core::array::from_fn(|_| Val::Missing);
+    for (slot, (name, kind)) in out.iter_mut().zip(SPEC) {
+        let v = match (rec.get(name), kind) {
+            (Val::Missing | Val::Null, _) => Val::Missing,
+            (Val::Num(n), Id) if n.abs() < 9.0e15 && n == (n as i64) as f64 => {
+                Val::Str(integer_string(n as i64))
+            }
+            (v @ Val::Str(_), Str | Id) | (v @ Val::Bool(_), Bool) | (v @ Val::Func(_), Func) => v,
+            _ => {
+                let expected = match kind {
+                    Str => "a string",
+                    Id => "a string or an integer",
+                    Bool => "a boolean",
+                    Func => "a function",
+                };
+                return Err(Error::invalid_option(name, expected));
+            }
+        };
+        *slot = v;
+    }
+    Ok(out)
+}
+
+fn take_str<A>(v: &mut Val<A>) -> Option<String> {
+    match core::mem::replace(v, Val::Missing) {
+        Val::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn take_fn<A>(v: &mut Val<A>) -> Option<A> {
+    match core::mem::replace(v, Val::Missing) {
+        Val::Func(f) => Some(f),
+        _ => None,
+    }
+}
+
+fn is_true<A>(v: &Val<A>) -> bool {
+    matches!(v, Val::Bool(true))
+}
+
 /// Validates `createStreamEmbed` options.
 pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
     let mut warnings = Vec::new();
@@ -155,28 +190,32 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
             warnings.push(w);
         }
     }
+    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp] =
+        &mut read(rec)?;
 
-    let id = match string(rec, "id")? {
+    let id = match take_str(id) {
         None => DEFAULT_ID.to_owned(),
         Some(s) if s.is_empty() => return Err(Error::invalid_option("id", "a non-empty string")),
         Some(s) => s,
     };
 
-    let root_url = match string(rec, "rootURL")? {
+    let root_url = match take_str(root) {
         None => None,
-        Some(s) => {
-            let trimmed = s.trim_end_matches('/');
-            if origin_of(trimmed).is_none() || trimmed.contains(['?', '#']) {
+        Some(mut s) => {
+            while s.ends_with('/') {
+                s.pop();
+            }
+            if origin_of(&s).is_none() || s.bytes().any(|b| b == b'?' || b == b'#') {
                 return Err(Error::invalid_option(
                     "rootURL",
                     "an absolute http(s) URL without query or fragment",
                 ));
             }
-            Some(trimmed.to_owned())
+            Some(s)
         }
     };
 
-    let story_mode = string(rec, "storyMode")?;
+    let story_mode = take_str(mode);
     if let Some(m) = &story_mode {
         if !STORY_MODES.contains(&m.as_str()) {
             return Err(Error::invalid_option(
@@ -186,7 +225,7 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
         }
     }
 
-    let access_token = match string(rec, "accessToken")? {
+    let access_token = match take_str(token) {
         Some(t) if t.len() > MAX_TOKEN => {
             return Err(Error::invalid_option("accessToken", "at most 16 KiB"))
         }
@@ -194,90 +233,107 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
         t => t,
     };
 
-    let mut container_class_name = string(rec, "containerClassName")?;
-    if let Some(body) = string(rec, "bodyClassName")? {
+    let mut container_class_name = take_str(container);
+    if let Some(body) = take_str(body) {
         warnings.push(
             "Coral: option `bodyClassName` is deprecated; use `containerClassName`.".to_owned(),
         );
         container_class_name.get_or_insert(body);
     }
 
-    // `amp` is accepted for compatibility; AMP pages are not supported.
-    boolean(rec, "amp")?;
-
     Ok(Options {
         id,
         root_url,
-        story_id: id_like(rec, "storyID")?,
-        story_url: string(rec, "storyURL")?,
+        story_id: take_str(story_id),
+        story_url: take_str(story_url),
         story_mode,
-        comment_id: id_like(rec, "commentID")?,
-        auto_render: boolean(rec, "autoRender")?,
-        events: function(rec, "events")?,
+        comment_id: take_str(comment_id),
+        auto_render: is_true(auto_render),
+        events: take_fn(events),
         access_token,
-        refresh_access_token: function(rec, "refreshAccessToken")?,
+        refresh_access_token: take_fn(refresh),
         container_class_name,
-        custom_css_url: string(rec, "customCSSURL")?,
-        custom_fonts_css_url: string(rec, "customFontsCSSURL")?,
-        disable_default_fonts: boolean(rec, "disableDefaultFonts")?,
-        enable_deprecated_events: boolean(rec, "enableDeprecatedEvents")?,
+        custom_css_url: take_str(css),
+        custom_fonts_css_url: take_str(fonts),
+        disable_default_fonts: is_true(no_fonts),
+        enable_deprecated_events: is_true(deprecated),
         warnings,
     })
 }
 
+/// Position of `needle` in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Appends `b` lower-cased to `out`.
+fn push_lower(out: &mut String, b: &[u8]) {
+    for &c in b {
+        out.push(c.to_ascii_lowercase() as char);
+    }
+}
+
 /// The origin (`scheme://host[:port]`, lower-case, default port dropped) of
-/// an absolute `http:`/`https:` URL, or `None` if `url` is not one.
+/// an absolute `http:`/`https:` URL, or `None` if `url` is not one. Works on
+/// bytes with checked slicing only (no panic paths in the payload).
 pub fn origin_of(url: &str) -> Option<String> {
-    if url
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
-    {
+    let b = url.as_bytes();
+    if b.iter().any(|&c| c <= b' ' || c >= 0x7f || c == b'\\') {
         return None;
     }
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "http" => "80",
-        "https" => "443",
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
-        let (h, after) = v6.split_once(']')?;
-        let port = match after {
-            "" => None,
-            p => Some(p.strip_prefix(':')?),
-        };
-        let mut host = String::from("[");
-        host.push_str(h);
-        host.push(']');
-        (host, port)
+    let sep = find(b, b"://")?;
+    let scheme = b.get(..sep)?;
+    let default_port: &[u8] = if scheme.eq_ignore_ascii_case(b"http") {
+        b"80"
+    } else if scheme.eq_ignore_ascii_case(b"https") {
+        b"443"
     } else {
-        match host_port.split_once(':') {
-            Some((h, p)) => (h.to_owned(), Some(p)),
-            None => (host_port.to_owned(), None),
+        return None;
+    };
+    let rest = b.get(sep + 3..)?;
+    let end = rest
+        .iter()
+        .position(|&c| c == b'/' || c == b'?' || c == b'#')
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    let host_port = match authority.iter().rposition(|&c| c == b'@') {
+        Some(at) => authority.get(at + 1..)?,
+        None => authority,
+    };
+    // The port starts at the last ':' that is not inside an IPv6 literal.
+    let colon = match host_port.iter().rposition(|&c| c == b':') {
+        Some(i) if !host_port.get(i..)?.contains(&b']') => Some(i),
+        _ => None,
+    };
+    let (host, port) = match colon {
+        Some(i) => (host_port.get(..i)?, host_port.get(i + 1..)?),
+        None => (host_port, &b""[..]),
+    };
+    let host_ok = match host {
+        [b'[', inner @ .., b']'] => {
+            !inner.is_empty() && inner.iter().all(|c| c.is_ascii_hexdigit() || b":.".contains(c))
+        }
+        _ => {
+            !host.is_empty()
+                && host
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-._~%".contains(c))
         }
     };
-    let host_ok = host.len() > 2 || (!host.is_empty() && !host.starts_with('['));
-    if !host_ok
-        || host
-            .chars()
-            .any(|c| !(c.is_ascii_alphanumeric() || "-._~[]:%".contains(c)))
-    {
+    let mut digits = port;
+    while let [b'0', tail @ ..] = digits {
+        digits = tail;
+    }
+    if !host_ok || port.len() > 5 || !port.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let mut origin = scheme;
+    let mut origin = String::new();
+    push_lower(&mut origin, scheme);
     origin.push_str("://");
-    origin.push_str(&host.to_ascii_lowercase());
-    match port {
-        Some("") | None => {}
-        Some(p) if p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) => return None,
-        Some(p) if p.trim_start_matches('0') == default_port => {}
-        Some(p) => {
-            origin.push(':');
-            origin.push_str(p.trim_start_matches('0'));
-        }
+    push_lower(&mut origin, host);
+    if !digits.is_empty() && digits != default_port {
+        origin.push(':');
+        push_lower(&mut origin, digits);
     }
     Some(origin)
 }
@@ -359,6 +415,7 @@ mod tests {
             ("rootURL", s("https://x.test/?a=1")),
             ("rootURL", Val::Num(1.0)),
             ("id", Val::Other("{}".into())),
+            ("id", Val::Num(3.0)),
             ("id", s("")),
             ("storyID", Val::Bool(false)),
             ("storyID", Val::Num(1.5)),
