@@ -260,17 +260,17 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
     let auto_render = opts.auto_render;
     let token = opts.access_token.clone();
     EMBEDS.0.borrow_mut().push(Embed {
-            id,
-            opts,
-            root,
-            origin,
-            container,
-            bus: Bus::default(),
-            token,
-            mount: None,
-            ready_fired: false,
-            refresh_next: None,
-        });
+        id,
+        opts,
+        root,
+        origin,
+        container,
+        bus: Bus::default(),
+        token,
+        mount: None,
+        ready_fired: false,
+        refresh_next: None,
+    });
     let embed = StreamEmbed { id };
     if let Some(f) = events.and_then(|f| f.dyn_into::<Function>().ok()) {
         let emitter: JsValue = EventEmitter { id }.into();

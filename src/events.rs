@@ -5,7 +5,7 @@
 //! to call (consuming `once` entries) and the caller invokes them after
 //! releasing every borrow, so a listener may call back into the embed.
 
-use alloc::{string::String, vec::Vec, borrow::ToOwned};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// One registered listener.
 #[derive(Debug, Clone)]

@@ -37,9 +37,9 @@ pub mod js;
 #[cfg(feature = "host")]
 mod bridge;
 #[cfg(feature = "host")]
-mod listener;
-#[cfg(feature = "host")]
 mod embed;
+#[cfg(feature = "host")]
+mod listener;
 
 #[cfg(feature = "host")]
 pub use embed::{create_stream_embed, EventEmitter, StreamEmbed};

@@ -1,14 +1,13 @@
 //! `createStreamEmbed` options: Coral's names and defaults, validated into a
 //! typed struct. Pure Rust over the [`Record`] trait, so it is tested natively.
 
-use alloc::{string::String, vec::Vec, borrow::ToOwned};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use crate::error::{Error, Result};
 use crate::protocol::{Config, Record, Val, MAX_TOKEN};
 
 /// Default container element id (Coral's).
 pub const DEFAULT_ID: &str = "coral-embed-stream";
-
 
 /// Story modes Coral knows.
 pub const STORY_MODES: &[&str] = &["COMMENTS", "QA", "RATINGS_AND_REVIEWS"];
@@ -311,7 +310,10 @@ pub fn origin_of(url: &str) -> Option<String> {
     };
     let host_ok = match host {
         [b'[', inner @ .., b']'] => {
-            !inner.is_empty() && inner.iter().all(|c| c.is_ascii_hexdigit() || b":.".contains(c))
+            !inner.is_empty()
+                && inner
+                    .iter()
+                    .all(|c| c.is_ascii_hexdigit() || b":.".contains(c))
         }
         _ => {
             !host.is_empty()

@@ -16,7 +16,7 @@
 //! and for a small map in the native tests. Nothing here formats numbers, so
 //! it adds no `core::fmt` to the host payload.
 
-use alloc::{string::String, vec::Vec, borrow::ToOwned};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// Property that marks a stream-embed message; its value is [`VERSION`].
 pub const NS: &str = "$streamEmbed";

@@ -74,20 +74,45 @@ fn err_code(r: Result<impl Sized, JsValue>) -> (String, String) {
 fn bad_options_throw_typed_errors_naming_the_option() {
     container("c-err");
     let cases = [
-        ("{id:'c-err', rootURL: location.origin, accessToken: 42}", "INVALID_OPTION", "accessToken"),
-        ("{id:'c-err', rootURL: 'not a url'}", "INVALID_OPTION", "rootURL"),
-        ("{id:'c-err', rootURL: location.origin, autoRender: 'yes'}", "INVALID_OPTION", "autoRender"),
-        ("{id:'c-err', rootURL: location.origin, events: 3}", "INVALID_OPTION", "events"),
-        ("{id:'nowhere', rootURL: location.origin}", "CONTAINER_NOT_FOUND", ""),
+        (
+            "{id:'c-err', rootURL: location.origin, accessToken: 42}",
+            "INVALID_OPTION",
+            "accessToken",
+        ),
+        (
+            "{id:'c-err', rootURL: 'not a url'}",
+            "INVALID_OPTION",
+            "rootURL",
+        ),
+        (
+            "{id:'c-err', rootURL: location.origin, autoRender: 'yes'}",
+            "INVALID_OPTION",
+            "autoRender",
+        ),
+        (
+            "{id:'c-err', rootURL: location.origin, events: 3}",
+            "INVALID_OPTION",
+            "events",
+        ),
+        (
+            "{id:'nowhere', rootURL: location.origin}",
+            "CONTAINER_NOT_FOUND",
+            "",
+        ),
         ("'just a string'", "INVALID_OPTION", "config"),
         ("{id:'c-err'}", "INVALID_OPTION", "rootURL"),
     ];
     for (cfg, code, option) in cases {
         let cfg = eval(&format!("return {cfg};"));
-        assert_eq!(err_code(create_stream_embed(cfg, None)), (code.into(), option.into()), "{code} {option}");
+        assert_eq!(
+            err_code(create_stream_embed(cfg, None)),
+            (code.into(), option.into()),
+            "{code} {option}"
+        );
     }
     // The error message never carries the token.
-    let cfg = eval("return {id:'c-err', rootURL: location.origin, accessToken: 'x'.repeat(20000)};");
+    let cfg =
+        eval("return {id:'c-err', rootURL: location.origin, accessToken: 'x'.repeat(20000)};");
     let e = create_stream_embed(cfg, None).err().unwrap();
     assert!(!s(get(&e, "message")).contains("xxxx"));
 }
@@ -99,7 +124,10 @@ fn script_url_gives_the_default_root() {
     let embed = create_stream_embed(cfg, Some("http://127.0.0.1:9/embed.js".into())).unwrap();
     embed.render().unwrap();
     let src = s(eval("return document.querySelector('#c-root iframe').src;"));
-    assert!(src.starts_with("http://127.0.0.1:9/embed/stream?storyID=s"), "{src}");
+    assert!(
+        src.starts_with("http://127.0.0.1:9/embed/stream?storyID=s"),
+        "{src}"
+    );
     embed.remove().unwrap();
 }
 
@@ -111,7 +139,10 @@ async fn mounted(id: &str, cfg: &str) -> JsValue {
         .unwrap()
         .into();
     Reflect::set(&web_sys::window().unwrap(), &"__embed".into(), &embed).unwrap();
-    let iframe = js("return document.querySelector('#' + a + ' iframe');", &id.into());
+    let iframe = js(
+        "return document.querySelector('#' + a + ' iframe');",
+        &id.into(),
+    );
     assert!(!iframe.is_null(), "no iframe");
     until(
         "try { return a.contentDocument && a.contentDocument.readyState === 'complete' && a.contentWindow.location.href !== 'about:blank'; } catch (e) { return false; }",
@@ -162,7 +193,10 @@ async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
     )
     .await;
     let src = s(get(&iframe, "src"));
-    assert!(src.contains("/embed/stream?storyID=s1&storyURL=https%3A%2F%2Fnews.test%2Fa%3Fb%3D1"), "{src}");
+    assert!(
+        src.contains("/embed/stream?storyID=s1&storyURL=https%3A%2F%2Fnews.test%2Fa%3Fb%3D1"),
+        "{src}"
+    );
     assert!(!src.contains("h.p.s"), "token in URL");
     assert!(!s(get(&iframe, "title")).is_empty());
     assert_eq!(s(js("return a.style.visibility;", &iframe)), "hidden");
@@ -171,7 +205,12 @@ async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
     dispatch(HELLO, "'http://evil.test'", "a.contentWindow", &iframe);
     dispatch(HELLO, "location.origin", "window", &iframe);
     dispatch(HELLO, "location.origin", "null", &iframe);
-    dispatch("{$streamEmbed: 2, t: 'hello'}", "location.origin", "a.contentWindow", &iframe);
+    dispatch(
+        "{$streamEmbed: 2, t: 'hello'}",
+        "location.origin",
+        "a.contentWindow",
+        &iframe,
+    );
     dispatch("'hello'", "location.origin", "a.contentWindow", &iframe);
     dispatch("null", "location.origin", "a.contentWindow", &iframe);
     sleep(100).await;
@@ -202,7 +241,10 @@ async fn calls_before_connection_are_queued_and_delivered_as_state() {
     embed.render().unwrap();
     assert!(embed.rendered());
     embed.render().unwrap(); // idempotent
-    assert_eq!(eval("return document.querySelectorAll('#c-q iframe').length;"), 1);
+    assert_eq!(
+        eval("return document.querySelectorAll('#c-q iframe').length;"),
+        1
+    );
     let iframe = eval("return document.querySelector('#c-q iframe');");
     until(
         "try { return a.contentDocument.readyState === 'complete' && a.contentWindow.location.href !== 'about:blank'; } catch (e) { return false; }",
@@ -212,21 +254,35 @@ async fn calls_before_connection_are_queued_and_delivered_as_state() {
     js("var w = a.contentWindow; w.__got = []; w.addEventListener('message', function (e) { w.__got.push(e); });", &iframe);
     let port = handshake(&iframe).await;
     assert_eq!(s(eval("return __msgs[0].accessToken;")), "second.to.ken");
-    assert_eq!(eval("return __msgs.length;"), 1, "queued calls replayed as extra messages");
+    assert_eq!(
+        eval("return __msgs.length;"),
+        1,
+        "queued calls replayed as extra messages"
+    );
     embed.logout().unwrap();
     embed.login("third.to.ken".into()).unwrap();
     until("return __msgs.length === 3;", &JsValue::UNDEFINED).await;
     assert_eq!(s(eval("return __msgs[1].t;")), "logout");
-    assert_eq!(s(eval("return __msgs[2].t + ' ' + __msgs[2].token;")), "login third.to.ken");
+    assert_eq!(
+        s(eval("return __msgs[2].t + ' ' + __msgs[2].token;")),
+        "login third.to.ken"
+    );
 
     // Reconnect: the stream reloads and says hello again → fresh channel,
     // config with the current token, the old port is closed.
     js("a.contentWindow.__got = [];", &iframe);
     let _new_port = handshake(&iframe).await;
-    assert_eq!(s(eval("return __msgs[0].t + ' ' + __msgs[0].accessToken;")), "config third.to.ken");
+    assert_eq!(
+        s(eval("return __msgs[0].t + ' ' + __msgs[0].accessToken;")),
+        "config third.to.ken"
+    );
     post(&port, "{$streamEmbed: 1, t: 'height', height: 777}");
     sleep(50).await;
-    assert_ne!(s(js("return a.style.height;", &iframe)), "777px", "old port still live");
+    assert_ne!(
+        s(js("return a.style.height;", &iframe)),
+        "777px",
+        "old port still live"
+    );
 
     assert!(matches!(embed.login(JsValue::from_f64(1.0)), Err(_)));
     assert_eq!(err_code(embed.login("".into())).0, "INVALID_ARGUMENT");
@@ -253,9 +309,18 @@ async fn stream_messages_drive_height_visibility_and_events() {
     until("return a.style.height === '322px';", &iframe).await;
     post(&port, "{$streamEmbed: 1, t: 'ready'}");
     until("return a.style.visibility !== 'hidden';", &iframe).await;
-    post(&port, "{$streamEmbed: 1, t: 'event', name: 'loginPrompt', data: {view: 'SIGN_IN'}}");
-    post(&port, "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'A'}}");
-    post(&port, "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'B'}}");
+    post(
+        &port,
+        "{$streamEmbed: 1, t: 'event', name: 'loginPrompt', data: {view: 'SIGN_IN'}}",
+    );
+    post(
+        &port,
+        "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'A'}}",
+    );
+    post(
+        &port,
+        "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'B'}}",
+    );
     post(&port, "{$streamEmbed: 1, t: 'event', name: 42}");
     post(&port, "{$streamEmbed: 1, t: 'ready'}");
     until("return __log.length >= 7;", &JsValue::UNDEFINED).await;
@@ -267,19 +332,36 @@ async fn stream_messages_drive_height_visibility_and_events() {
     // The re-entrant login from inside a listener reached the stream.
     until("return __msgs.some(function (m) { return m.t === 'login' && m.token === 'from.lis.tener'; });", &JsValue::UNDEFINED).await;
     // A second `ready` does not re-fire the publisher's `ready`.
-    assert_eq!(eval("return __log.filter(function (x) { return x === 'ready'; }).length;"), 1);
+    assert_eq!(
+        eval("return __log.filter(function (x) { return x === 'ready'; }).length;"),
+        1
+    );
 
     // off() removes a listener.
     eval("window.__f = function () { __log.push('f'); }; __embed.on('x', __f); __embed.off('x', __f);");
     post(&port, "{$streamEmbed: 1, t: 'event', name: 'x'}");
-    until("return __log[__log.length - 1] === 'any:x';", &JsValue::UNDEFINED).await;
+    until(
+        "return __log[__log.length - 1] === 'any:x';",
+        &JsValue::UNDEFINED,
+    )
+    .await;
 
     // remove(): iframe gone, later calls throw NOT_MOUNTED, the port is dead.
     eval("__embed.remove();");
-    assert_eq!(eval("return document.querySelectorAll('#c-ev iframe').length;"), 0);
+    assert_eq!(
+        eval("return document.querySelectorAll('#c-ev iframe').length;"),
+        0
+    );
     assert_eq!(eval("return __embed.rendered;"), false);
-    for call in ["__embed.login('a.b.c')", "__embed.logout()", "__embed.remove()", "__embed.on('a', function(){})"] {
-        let code = eval(&format!("try {{ {call}; return 'no throw'; }} catch (e) {{ return e.code; }}"));
+    for call in [
+        "__embed.login('a.b.c')",
+        "__embed.logout()",
+        "__embed.remove()",
+        "__embed.on('a', function(){})",
+    ] {
+        let code = eval(&format!(
+            "try {{ {call}; return 'no throw'; }} catch (e) {{ return e.code; }}"
+        ));
         assert_eq!(s(code), "NOT_MOUNTED", "{call}");
     }
     let n = eval("return __log.length;");
@@ -302,5 +384,8 @@ async fn remove_from_inside_a_listener_is_safe() {
     post(&port, "{$streamEmbed: 1, t: 'event', name: 'loginPrompt'}");
     until("return __log.length === 2;", &JsValue::UNDEFINED).await;
     assert_eq!(s(eval("return __log.join('|');")), "removed|second");
-    assert_eq!(eval("return document.querySelectorAll('#c-rm iframe').length;"), 0);
+    assert_eq!(
+        eval("return document.querySelectorAll('#c-rm iframe').length;"),
+        0
+    );
 }
