@@ -42,7 +42,7 @@
       if (!real) return void calls.push([name, args]);
       return real[name].apply(real, args);
     }
-    ["render", "remove", "login", "logout", "on", "off"].forEach(function (m) {
+    ["render", "remove", "login", "logout", "on", "off", "once", "onAny", "offAny"].forEach(function (m) {
       self[m] = function () {
         return call(m, Array.prototype.slice.call(arguments));
       };

@@ -31,7 +31,8 @@ node -e '
   fs.writeFileSync(out, src);
 ' js/loader.js "$TMP/embed/stream_embed.js" "$wasm_name" "$TMP/embed/embed.full.js"
 "$BIN/esbuild" --log-level=warning --minify --target=es2020 "$TMP/embed/embed.full.js" --outfile="$OUT/embed/embed.js"
-cp js/embed.mjs js/embed.d.ts "$OUT/embed/"
+cp js/embed.mjs "$OUT/embed/"
+mkdir -p "$OUT/types" && cp js/embed.d.ts "$OUT/types/"
 
 # Stream client: an ES module for the page inside the iframe.
 wasm-bindgen --target web --out-dir "$TMP/stream" "$WASM/stream_client.wasm"

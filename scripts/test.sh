@@ -9,6 +9,11 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 status=0
 step() { printf '\n=== %s\n' "$*"; }
 
+step "lint: cargo fmt --check, cargo clippy -D warnings"
+cargo fmt --all --check || status=1
+cargo clippy --quiet --workspace --all-targets -- -D warnings || status=1
+cargo clippy --quiet --target wasm32-unknown-unknown -p stream-embed --no-default-features --features tiny -- -D warnings || status=1
+
 step "native: cargo test --workspace"
 cargo test --workspace --quiet >target/native-tests.log 2>&1 || status=1
 grep -E '^(test result|failures:|---- )|panicked|^error' target/native-tests.log

@@ -273,7 +273,7 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
     });
     let embed = StreamEmbed { id };
     if let Some(f) = events.and_then(|f| f.dyn_into::<Function>().ok()) {
-        let emitter: JsValue = EventEmitter { id }.into();
+        let emitter: JsValue = StreamEmbed { id }.into();
         if let Err(err) = f.call1(&JsValue::UNDEFINED, &emitter) {
             web_sys::console::error_2(&"Coral: the `events` callback threw:".into(), &err);
         }
@@ -399,7 +399,10 @@ fn off(id: u32, name: JsValue, f: JsValue) -> Result<(), JsValue> {
     .ok_or_else(not_mounted)
 }
 
-/// A comment stream embedded in the page (Coral's `StreamEmbed`).
+/// A comment stream embedded in the page (Coral's `StreamEmbed`). It is
+/// also the emitter handed to the `events` option: it has EventEmitter2's
+/// `on`, `off`, `once`, `onAny` and `offAny` (one class instead of two keeps
+/// the payload smaller).
 #[wasm_bindgen]
 pub struct StreamEmbed {
     id: u32,
@@ -439,54 +442,33 @@ impl StreamEmbed {
         on(self.id, name, f, false)
     }
 
-    /// Removes a listener added with `on`.
+    /// Removes a listener added with `on` or `once`.
     pub fn off(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
         off(self.id, name, f)
+    }
+
+    /// Adds a listener for `name` that runs once.
+    pub fn once(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
+        on(self.id, name, f, true)
+    }
+
+    /// Adds a listener for every event; called as `f(name, data)`.
+    #[wasm_bindgen(js_name = onAny)]
+    pub fn on_any(&self, f: JsValue) -> Result<(), JsValue> {
+        let f = listener(f)?;
+        with(self.id, |e| e.bus.on_any(f)).ok_or_else(not_mounted)
+    }
+
+    /// Removes one `onAny` listener, or all of them without an argument.
+    #[wasm_bindgen(js_name = offAny)]
+    pub fn off_any(&self, f: JsValue) -> Result<(), JsValue> {
+        let f = f.dyn_into::<Function>().ok();
+        with(self.id, |e| e.bus.off_any(f.as_ref())).ok_or_else(not_mounted)
     }
 
     /// Whether the stream iframe is in the page.
     #[wasm_bindgen(getter)]
     pub fn rendered(&self) -> bool {
         with(self.id, |e| e.mount.is_some()).unwrap_or(false)
-    }
-}
-
-/// The emitter handed to the `events` option (EventEmitter2's surface).
-#[wasm_bindgen]
-pub struct EventEmitter {
-    id: u32,
-}
-
-#[wasm_bindgen]
-impl EventEmitter {
-    /// Adds a listener for `name`.
-    pub fn on(&self, name: JsValue, f: JsValue) -> Result<EventEmitter, JsValue> {
-        on(self.id, name, f, false).map(|_| EventEmitter { id: self.id })
-    }
-
-    /// Adds a listener for `name` that runs once.
-    pub fn once(&self, name: JsValue, f: JsValue) -> Result<EventEmitter, JsValue> {
-        on(self.id, name, f, true).map(|_| EventEmitter { id: self.id })
-    }
-
-    /// Removes a listener.
-    pub fn off(&self, name: JsValue, f: JsValue) -> Result<EventEmitter, JsValue> {
-        off(self.id, name, f).map(|_| EventEmitter { id: self.id })
-    }
-
-    /// Adds a listener for every event; called as `f(name, data)`.
-    #[wasm_bindgen(js_name = onAny)]
-    pub fn on_any(&self, f: JsValue) -> Result<EventEmitter, JsValue> {
-        let f = listener(f)?;
-        with(self.id, |e| e.bus.on_any(f)).ok_or_else(not_mounted)?;
-        Ok(EventEmitter { id: self.id })
-    }
-
-    /// Removes one `onAny` listener, or all of them without an argument.
-    #[wasm_bindgen(js_name = offAny)]
-    pub fn off_any(&self, f: JsValue) -> Result<EventEmitter, JsValue> {
-        let f = f.dyn_into::<Function>().ok();
-        with(self.id, |e| e.bus.off_any(f.as_ref())).ok_or_else(not_mounted)?;
-        Ok(EventEmitter { id: self.id })
     }
 }

@@ -3,8 +3,7 @@
 //! The pure modules ([`protocol`], [`options`], [`events`], [`token`],
 //! [`error`]) build everywhere and are tested natively. With the `js`
 //! feature, [`js`] adapts them to `JsValue`; with `host` (the default), the
-//! publisher-page SDK is exported: `createStreamEmbed`, `StreamEmbed`,
-//! `EventEmitter`.
+//! publisher-page SDK is exported: `createStreamEmbed` and `StreamEmbed`.
 #![warn(missing_docs)]
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -42,4 +41,4 @@ mod embed;
 mod listener;
 
 #[cfg(feature = "host")]
-pub use embed::{create_stream_embed, EventEmitter, StreamEmbed};
+pub use embed::{create_stream_embed, StreamEmbed};
