@@ -1,0 +1,408 @@
+//! Property tests (native, ≥ 10,000 cases each) for the pure decoders that
+//! face untrusted input: the wire protocol, the structural token helpers and
+//! the origin parser. Only the crate's public API is used.
+//!
+//! `cargo test -p stream-embed --test proptest`
+
+use proptest::prelude::*;
+use proptest::test_runner::Config as ProptestConfig;
+use stream_embed::options::origin_of;
+use stream_embed::protocol::{
+    Config, From, MapRecord, Msg, Record, Val, MAX_EVENT_NAME, MAX_HEIGHT, MAX_TOKEN, NS, TYPE,
+    VERSION,
+};
+use stream_embed::token::{base64url_decode, payload_json};
+
+const CASES: u32 = 10_000;
+
+/// Every message type name, plus near misses.
+const TYPES: &[&str] = &[
+    "hello",
+    "welcome",
+    "config",
+    "login",
+    "logout",
+    "refreshAccessToken",
+    "ready",
+    "event",
+    "height",
+    "getRefreshAccessToken",
+    "authState",
+    "Hello",
+    "LOGIN",
+    "",
+    "login ",
+    "__proto__",
+];
+
+/// Keys the decoder reads, plus prototype-pollution keys.
+const KEYS: &[&str] = &[
+    NS,
+    TYPE,
+    "token",
+    "accessToken",
+    "name",
+    "data",
+    "height",
+    "loggedIn",
+    "storyID",
+    "storyURL",
+    "storyMode",
+    "commentID",
+    "containerClassName",
+    "customCSSURL",
+    "customFontsCSSURL",
+    "disableDefaultFonts",
+    "enableDeprecatedEvents",
+    "canRefresh",
+    "__proto__",
+    "constructor",
+    "prototype",
+    "$streamembed",
+    "T",
+];
+
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(VERSION),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(-0.0),
+        Just(0.0),
+        Just(MAX_HEIGHT),
+        Just(MAX_HEIGHT + 1.0),
+        Just(f64::MAX),
+        Just(f64::MIN_POSITIVE),
+        Just(1.0000000000000002),
+        -10.0..MAX_HEIGHT * 2.0,
+        any::<f64>(),
+    ]
+}
+
+fn any_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::sample::select(TYPES).prop_map(str::to_owned),
+        6 => any::<String>(),
+        3 => "[a-zA-Z0-9._-]{0,40}",
+        // Around the length limits.
+        1 => (0usize..4).prop_map(|d| "e".repeat(MAX_EVENT_NAME - 1 + d)),
+        1 => (0usize..4).prop_map(|d| "t".repeat(MAX_TOKEN - 1 + d)),
+        // Huge (1 MiB).
+        1 => Just("x".repeat(1 << 20)),
+    ]
+}
+
+fn any_val() -> impl Strategy<Value = Val<String>> {
+    prop_oneof![
+        Just(Val::Missing),
+        Just(Val::Null),
+        any::<bool>().prop_map(Val::Bool),
+        any_f64().prop_map(Val::Num),
+        any_string().prop_map(Val::Str),
+        any::<String>().prop_map(Val::Func),
+        any::<String>().prop_map(Val::Other),
+    ]
+}
+
+fn any_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(KEYS).prop_map(str::to_owned),
+        1 => any::<String>(),
+    ]
+}
+
+/// Arbitrary records, biased towards ones that pass the version and type
+/// checks so the per-kind decoding is exercised.
+fn any_record() -> impl Strategy<Value = MapRecord> {
+    let header = (
+        prop_oneof![3 => Just(Val::Num(VERSION)), 1 => any_val()],
+        prop_oneof![
+            4 => prop::sample::select(TYPES).prop_map(|t| Val::Str(t.to_owned())),
+            1 => any_val()
+        ],
+    );
+    (
+        header,
+        prop::collection::vec((any_key(), any_val()), 0..12),
+        any::<bool>(),
+    )
+        .prop_map(|((ns, t), rest, header_first)| {
+            let mut pairs = Vec::with_capacity(rest.len() + 2);
+            if header_first {
+                pairs.push((NS.to_owned(), ns));
+                pairs.push((TYPE.to_owned(), t));
+                pairs.extend(rest);
+            } else {
+                pairs.extend(rest);
+                pairs.push((NS.to_owned(), ns));
+                pairs.push((TYPE.to_owned(), t));
+            }
+            MapRecord(pairs)
+        })
+}
+
+fn valid_token(t: &Option<String>) -> bool {
+    t.as_ref()
+        .is_none_or(|t| !t.is_empty() && t.len() <= MAX_TOKEN)
+}
+
+/// The invariants every decoded message must satisfy, whatever the input.
+fn check_invariants(m: &Msg<String>, from: From, rec: &MapRecord) -> Result<(), TestCaseError> {
+    prop_assert_eq!(m.sender(), from, "decoded a message the other side sends");
+    prop_assert!(matches!(rec.get(NS), Val::Num(v) if v == VERSION));
+    match m {
+        Msg::Height { px } => {
+            prop_assert!(
+                px.is_finite() && (0.0..=MAX_HEIGHT).contains(px),
+                "height {}",
+                px
+            )
+        }
+        Msg::Event { name, .. } => {
+            prop_assert!(!name.is_empty() && name.len() <= MAX_EVENT_NAME)
+        }
+        Msg::Login { token } => prop_assert!(!token.is_empty() && token.len() <= MAX_TOKEN),
+        Msg::RefreshAccessToken { token } => prop_assert!(valid_token(token)),
+        Msg::Config(c) => prop_assert!(valid_token(&c.access_token)),
+        _ => {}
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- messages
+
+fn opt_token() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(prop_oneof![
+        "[A-Za-z0-9_-]{1,60}\\.[A-Za-z0-9_-]{1,60}\\.[A-Za-z0-9_-]{0,40}",
+        (1usize..=MAX_TOKEN).prop_map(|n| "a".repeat(n)),
+        any::<String>().prop_filter("non-empty, bounded", |s| !s.is_empty()
+            && s.len() <= MAX_TOKEN),
+    ])
+}
+
+fn token() -> impl Strategy<Value = String> {
+    opt_token().prop_filter_map("some", |t| t)
+}
+
+fn any_config() -> impl Strategy<Value = Config> {
+    let s = || prop::option::of(any::<String>());
+    (
+        opt_token(),
+        (s(), s(), s(), s()),
+        (s(), s(), s()),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |(access_token, (a, b, c, d), (e, f, g), (x, y, z))| Config {
+                access_token,
+                story_id: a,
+                story_url: b,
+                story_mode: c,
+                comment_id: d,
+                container_class_name: e,
+                custom_css_url: f,
+                custom_fonts_css_url: g,
+                disable_default_fonts: x,
+                enable_deprecated_events: y,
+                can_refresh: z,
+            },
+        )
+}
+
+/// Any message that satisfies the protocol's invariants.
+fn valid_msg() -> impl Strategy<Value = Msg<String>> {
+    let name = prop_oneof![
+        "[a-zA-Z.]{1,40}",
+        any::<String>().prop_filter("non-empty, bounded", |s| {
+            !s.is_empty() && s.len() <= MAX_EVENT_NAME
+        }),
+        Just("e".repeat(MAX_EVENT_NAME)),
+    ];
+    prop_oneof![
+        Just(Msg::Hello),
+        Just(Msg::Welcome),
+        any_config().prop_map(Msg::Config),
+        token().prop_map(|token| Msg::Login { token }),
+        Just(Msg::Logout),
+        opt_token().prop_map(|token| Msg::RefreshAccessToken { token }),
+        Just(Msg::Ready),
+        (name, prop::option::of(any::<String>()))
+            .prop_map(|(name, data)| Msg::Event { name, data }),
+        prop_oneof![0.0..=MAX_HEIGHT, Just(0.0), Just(-0.0), Just(MAX_HEIGHT)]
+            .prop_map(|px| Msg::Height { px }),
+        Just(Msg::GetRefreshAccessToken),
+        any::<bool>().prop_map(|logged_in| Msg::AuthState { logged_in }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn decode_never_panics_and_yields_only_valid_messages(rec in any_record()) {
+        for from in [From::Host, From::Stream] {
+            if let Some(m) = Msg::<String>::decode(&rec, from) {
+                check_invariants(&m, from, &rec)?;
+            }
+        }
+    }
+
+    #[test]
+    fn encode_decode_round_trips_in_the_messages_direction(m in valid_msg()) {
+        let mut rec = MapRecord::default();
+        m.encode(&mut rec);
+        let from = m.sender();
+        prop_assert_eq!(Msg::decode(&rec, from), Some(m.clone()));
+        let other = if from == From::Host { From::Stream } else { From::Host };
+        prop_assert_eq!(Msg::<String>::decode(&rec, other), None, "accepted from the wrong side");
+    }
+
+    #[test]
+    fn extra_hostile_keys_do_not_change_a_valid_message(
+        m in valid_msg(),
+        extra in prop::collection::vec(
+            (prop::sample::select(&["__proto__", "constructor", "prototype", "toString", "x"][..]), any_val()),
+            0..6,
+        ),
+    ) {
+        let mut rec = MapRecord::default();
+        m.encode(&mut rec);
+        for (k, v) in extra {
+            rec.set(k, v);
+        }
+        prop_assert_eq!(Msg::decode(&rec, m.sender()), Some(m));
+    }
+}
+
+// ------------------------------------------------------------------ tokens
+
+/// Unpadded base64url, independent of the crate.
+fn b64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn b64ish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[A-Za-z0-9_=+/. -]{0,80}",
+        "[A-Za-z0-9_-]{0,40}\\.[A-Za-z0-9_-]{0,40}\\.[A-Za-z0-9_-]{0,40}",
+        "[.=]{0,10}",
+        (0usize..4).prop_map(|d| format!("a.{}.c", "A".repeat(MAX_TOKEN - 4 + d))),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn token_helpers_never_panic(s in b64ish()) {
+        if let Some(bytes) = base64url_decode(&s) {
+            // Valid input is only the base64url alphabet (plus trailing '=').
+            let body = s.trim_end_matches('=');
+            prop_assert!(body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            prop_assert_eq!(bytes.len(), body.len() * 3 / 4);
+        }
+        if let Some(json) = payload_json(&s) {
+            prop_assert!(s.len() <= MAX_TOKEN);
+            prop_assert_eq!(s.split('.').count(), 3);
+            let payload = s.split('.').nth(1).unwrap_or_default();
+            prop_assert_eq!(base64url_decode(payload), Some(json.into_bytes()));
+        }
+    }
+
+    #[test]
+    fn base64url_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..300), pad in any::<bool>()) {
+        let mut enc = b64url(&bytes);
+        if pad {
+            while !enc.len().is_multiple_of(4) {
+                enc.push('=');
+            }
+        }
+        prop_assert_eq!(base64url_decode(&enc), Some(bytes));
+    }
+
+    #[test]
+    fn payload_json_round_trips(
+        header in any::<String>(),
+        payload in any::<String>(),
+        sig in prop::collection::vec(any::<u8>(), 0..48),
+    ) {
+        let token = format!("{}.{}.{}", b64url(header.as_bytes()), b64url(payload.as_bytes()), b64url(&sig));
+        let got = payload_json(&token);
+        if token.len() <= MAX_TOKEN {
+            prop_assert_eq!(got, Some(payload));
+        } else {
+            prop_assert_eq!(got, None);
+        }
+    }
+}
+
+// ----------------------------------------------------------------- origins
+
+fn url_like() -> impl Strategy<Value = String> {
+    let scheme = prop_oneof![
+        Just("http"),
+        Just("https"),
+        Just("HTTP"),
+        Just("hTtPs"),
+        Just("ftp"),
+        Just("javascript"),
+        Just(""),
+    ];
+    let userinfo = prop_oneof![
+        Just(""),
+        Just("user@"),
+        Just("u:p@"),
+        Just("@"),
+        Just("a@b@")
+    ];
+    let host = prop_oneof![
+        "[a-zA-Z0-9.-]{0,20}",
+        "[a-z0-9.%~_-]{1,12}",
+        Just("[::1]".to_owned()),
+        "\\[[0-9a-fA-F:.]{0,12}\\]",
+        "\\[[0-9a-f:\\]\\[]{0,8}",
+        any::<String>(),
+    ];
+    let port = prop_oneof![
+        Just(String::new()),
+        "(:[0-9]{0,7})",
+        Just(":80".to_owned()),
+        Just(":443".to_owned()),
+        Just(":0".to_owned()),
+        Just(":000443".to_owned()),
+        "(:[^/?#]{0,5})",
+    ];
+    let tail = prop_oneof![Just(String::new()), "[/?#][ -~]{0,20}", any::<String>()];
+    let sep = prop_oneof![8 => Just("://"), 1 => Just(":/"), 1 => Just(":")];
+    (scheme, sep, userinfo, host, port, tail)
+        .prop_map(|(s, sep, u, h, p, t)| format!("{s}{sep}{u}{h}{p}{t}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn origin_of_never_panics_and_is_idempotent(url in prop_oneof![3 => url_like(), 1 => any::<String>()]) {
+        if let Some(o) = origin_of(&url) {
+            prop_assert_eq!(origin_of(&o), Some(o.clone()), "not a fixed point: {:?} -> {:?}", url, o);
+            prop_assert!(o.starts_with("http://") || o.starts_with("https://"));
+            let rest = o.split_once("://").map(|(_, r)| r).unwrap_or_default();
+            prop_assert!(!rest.is_empty());
+            prop_assert!(!rest.contains(['/', '?', '#', '@']), "{:?}", o);
+            prop_assert_eq!(o.to_ascii_lowercase(), o.clone());
+            prop_assert!(!o.ends_with(":80") || o.starts_with("https://"));
+            prop_assert!(!o.ends_with(":443") || o.starts_with("http://"));
+        }
+    }
+}
