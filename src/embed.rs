@@ -18,9 +18,10 @@ use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
 use crate::bridge::{set_height, Mount};
 use crate::error::{Code, Error};
 use crate::events::Bus;
-use crate::js::{to_js_error, JsRecord};
+use crate::js::{claims_of, to_js_error, JsRecord};
 use crate::options::{origin_of, parse, Options};
 use crate::protocol::{Msg, MAX_EVENT_NAME, MAX_TOKEN};
+use crate::token::{check, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
 
 /// One embed's state.
 struct Embed {
@@ -34,6 +35,14 @@ struct Embed {
     bus: Bus<Function>,
     /// The token the stream should have (reflects queued login/logout).
     token: Option<String>,
+    /// The current token's `exp` (unix seconds), if it has one.
+    exp: Option<f64>,
+    /// `tokenExpired` was already emitted for the current token.
+    expired_reported: bool,
+    /// `refreshAccessToken` was already asked for the current token.
+    refresh_asked: bool,
+    /// Fires shortly before `exp` (refresh) or at `exp` (sign out).
+    timer: Option<Timer>,
     mount: Option<Mount>,
     ready_fired: bool,
     /// `next` for the pending `refreshAccessToken` call; dropped on remove.
@@ -119,6 +128,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
                 emit(id, "ready", &JsValue::UNDEFINED);
             }
         }
+        Msg::Event { name, .. } if name == "tokenExpired" => token_expired(id),
         Msg::Event { name, data } => emit(id, &name, &data.unwrap_or(JsValue::UNDEFINED)),
         Msg::Height { px } => {
             with(id, |e| {
@@ -142,10 +152,135 @@ fn logged_in_object(logged_in: bool) -> JsValue {
     o.into()
 }
 
-/// The stream needs a new token: ask the publisher's `refreshAccessToken`,
-/// or tell the stream there is none.
+/// A pending `setTimeout`; dropping it cancels the timeout and frees the
+/// closure.
+struct Timer {
+    handle: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
+
+/// Longest delay `setTimeout` honours (about 24.8 days).
+const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+fn now_secs() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// Checks a token before it is sent; returns its `exp`.
+fn validate(token: &str) -> Result<Option<f64>, Error> {
+    if token.len() > MAX_TOKEN {
+        return Err(Error::new(
+            Code::TokenTooLarge,
+            &["the token is larger than 16 KiB."],
+        ));
+    }
+    let claims = claims_of(token);
+    check(&claims, now_secs())?;
+    Ok(match claims.exp {
+        Some(Ok(exp)) => Some(exp),
+        _ => None,
+    })
+}
+
+/// Makes `token` (with its `exp`) the embed's current token and schedules
+/// the refresh (if the publisher can refresh) or the expiry.
+fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
+    e.token = token;
+    e.exp = exp;
+    e.expired_reported = false;
+    e.refresh_asked = false;
+    e.timer = None;
+    if let Some(exp) = exp.filter(|_| e.token.is_some()) {
+        let due = if e.opts.refresh_access_token.is_some() {
+            exp - REFRESH_LEAD_SECS
+        } else {
+            exp + CLOCK_SKEW_SECS
+        };
+        e.timer = schedule(e.id, due);
+    }
+}
+
+/// Calls `on_timer(id, due)` at `due` (unix seconds).
+fn schedule(id: u32, due: f64) -> Option<Timer> {
+    let ms = (due - now_secs()) * 1000.0;
+    let ms = if ms > MAX_DELAY_MS {
+        MAX_DELAY_MS
+    } else if ms > 0.0 {
+        ms
+    } else {
+        0.0
+    };
+    let callback = Closure::<dyn FnMut()>::new(move || on_timer(id, due));
+    let handle = web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.as_ref().unchecked_ref(),
+            ms as i32,
+        )
+        .ok()?;
+    Some(Timer {
+        handle,
+        _callback: callback,
+    })
+}
+
+fn on_timer(id: u32, due: f64) {
+    if now_secs() < due {
+        // A clamped long delay: wait again.
+        with(id, |e| e.timer = schedule(id, due));
+        return;
+    }
+    let can_refresh = with(id, |e| e.opts.refresh_access_token.is_some()) == Some(true);
+    if can_refresh {
+        request_refresh(id);
+    } else {
+        expire(id);
+    }
+}
+
+/// The token expired and nobody can refresh it: sign the stream out and
+/// tell the publisher once.
+fn expire(id: u32) {
+    with(id, |e| set_token(e, None, None));
+    send(id, Msg::Logout);
+    token_expired(id);
+}
+
+/// Emits `tokenExpired` unless it was already emitted for this token.
+fn token_expired(id: u32) {
+    let first = with(id, |e| !core::mem::replace(&mut e.expired_reported, true));
+    if first == Some(true) {
+        emit(id, "tokenExpired", &JsValue::UNDEFINED);
+    }
+}
+
+/// Tells the publisher a token was refused before it reached the stream.
+fn auth_error(id: u32, err: &Error) {
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &"code".into(), &err.code.as_str().into());
+    emit(id, "authError", &data.into());
+    if err.code == Code::TokenExpired {
+        token_expired(id);
+    }
+}
+
+/// Asks the publisher's `refreshAccessToken(next)` for a new token, at most
+/// once per token (so a publisher handing back a bad token cannot loop),
+/// or tells the stream there is none.
 fn request_refresh(id: u32) {
-    let Some(cb) = with(id, |e| e.opts.refresh_access_token.clone()).flatten() else {
+    let cb = with(id, |e| {
+        let first = !core::mem::replace(&mut e.refresh_asked, true);
+        e.opts.refresh_access_token.clone().filter(|_| first)
+    })
+    .flatten();
+    let Some(cb) = cb.and_then(|cb| cb.dyn_into::<Function>().ok()) else {
         send(id, Msg::RefreshAccessToken { token: None });
         return;
     };
@@ -155,20 +290,27 @@ fn request_refresh(id: u32) {
             warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
             return;
         }
-        let token = token
-            .as_string()
-            .filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN);
-        with(id, |e| e.token = token.clone());
-        send(id, Msg::RefreshAccessToken { token });
+        let token = token.as_string().filter(|t| !t.is_empty());
+        let checked = token.as_deref().map(validate);
+        match (token, checked) {
+            (Some(t), Some(Ok(exp))) => {
+                with(id, |e| set_token(e, Some(t.clone()), exp));
+                send(id, Msg::RefreshAccessToken { token: Some(t) });
+            }
+            (_, checked) => {
+                with(id, |e| set_token(e, None, None));
+                send(id, Msg::RefreshAccessToken { token: None });
+                if let Some(Err(err)) = checked {
+                    warn(&err.message);
+                    auth_error(id, &err);
+                }
+            }
+        }
     });
     let f: JsValue = next.as_ref().clone();
     // Replacing drops the previous `next`; it can no longer be called.
     with(id, |e| e.refresh_next = Some(next));
-    let f = match cb.dyn_into::<Function>() {
-        Ok(cb) => cb.call1(&JsValue::UNDEFINED, &f),
-        Err(_) => return,
-    };
-    if let Err(err) = f {
+    if let Err(err) = cb.call1(&JsValue::UNDEFINED, &f) {
         web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
     }
 }
@@ -258,7 +400,15 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
     NEXT_ID.0.set(id.wrapping_add(1));
     let events = opts.events.take();
     let auto_render = opts.auto_render;
-    let token = opts.access_token.clone();
+    // A stale or broken token in the options must not kill the stream
+    // (Coral #4270): start signed out and tell the publisher instead.
+    let initial = opts.access_token.take().map(|t| {
+        let checked = validate(&t);
+        (t, checked)
+    });
+    if let Some((_, Err(err))) = &initial {
+        warn(&err.message);
+    }
     EMBEDS.0.borrow_mut().push(Embed {
         id,
         opts,
@@ -266,7 +416,11 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
         origin,
         container,
         bus: Bus::default(),
-        token,
+        token: None,
+        exp: None,
+        expired_reported: false,
+        refresh_asked: false,
+        timer: None,
         mount: None,
         ready_fired: false,
         refresh_next: None,
@@ -277,6 +431,18 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
         if let Err(err) = f.call1(&JsValue::UNDEFINED, &emitter) {
             web_sys::console::error_2(&"Coral: the `events` callback threw:".into(), &err);
         }
+    }
+    match initial {
+        Some((t, Ok(exp))) => {
+            with(id, |e| set_token(e, Some(t), exp));
+        }
+        Some((_, Err(err))) => {
+            auth_error(id, &err);
+            if err.code == Code::TokenExpired {
+                request_refresh(id);
+            }
+        }
+        None => {}
     }
     if auto_render {
         render(id).map_err(|_| Error::new(Code::NotMounted, &["render failed."]))?;
@@ -343,14 +509,14 @@ fn remove(id: u32) -> Result<(), JsValue> {
     }
 }
 
-fn check_token(token: &JsValue) -> Result<String, JsValue> {
-    match token.as_string() {
-        Some(t) if t.len() > MAX_TOKEN => Err(to_js_error(Error::new(
-            Code::TokenTooLarge,
-            &["the token is larger than 16 KiB."],
-        ))),
-        Some(t) if !t.is_empty() => Ok(t),
-        _ => Err(to_js_error(Error::new(
+/// A `login` argument: a non-empty string that passes [`validate`].
+fn check_token(token: &JsValue) -> Result<(String, Option<f64>), JsValue> {
+    match token.as_string().filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let exp = validate(&t).map_err(to_js_error)?;
+            Ok((t, exp))
+        }
+        None => Err(to_js_error(Error::new(
             Code::InvalidArgument,
             &["login(token) needs a non-empty string token."],
         ))),
@@ -424,15 +590,16 @@ impl StreamEmbed {
     /// Signs the reader in with `token`, replacing any current token without
     /// reloading the stream. Queued until the stream is connected.
     pub fn login(&self, token: JsValue) -> Result<(), JsValue> {
-        let token = check_token(&token)?;
-        with(self.id, |e| e.token = Some(token.clone())).ok_or_else(not_mounted)?;
+        with(self.id, |_| ()).ok_or_else(not_mounted)?;
+        let (token, exp) = check_token(&token)?;
+        with(self.id, |e| set_token(e, Some(token.clone()), exp));
         send(self.id, Msg::Login { token });
         Ok(())
     }
 
     /// Signs the reader out. Queued until the stream is connected.
     pub fn logout(&self) -> Result<(), JsValue> {
-        with(self.id, |e| e.token = None).ok_or_else(not_mounted)?;
+        with(self.id, |e| set_token(e, None, None)).ok_or_else(not_mounted)?;
         send(self.id, Msg::Logout);
         Ok(())
     }

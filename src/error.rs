@@ -18,6 +18,10 @@ pub enum Code {
     TokenMalformed,
     /// The token is larger than the protocol allows.
     TokenTooLarge,
+    /// The token's `exp` has passed.
+    TokenExpired,
+    /// The token lacks a claim its profile requires (see `claim`).
+    TokenClaimMissing,
 }
 
 impl Code {
@@ -30,6 +34,8 @@ impl Code {
             Code::InvalidArgument => "INVALID_ARGUMENT",
             Code::TokenMalformed => "TOKEN_MALFORMED",
             Code::TokenTooLarge => "TOKEN_TOO_LARGE",
+            Code::TokenExpired => "TOKEN_EXPIRED",
+            Code::TokenClaimMissing => "TOKEN_CLAIM_MISSING",
         }
     }
 }
@@ -44,6 +50,8 @@ pub struct Error {
     pub message: String,
     /// The option or argument concerned, if any.
     pub option: Option<&'static str>,
+    /// The missing claim, for `TOKEN_CLAIM_MISSING`.
+    pub claim: Option<&'static str>,
 }
 
 impl Error {
@@ -58,6 +66,7 @@ impl Error {
             code,
             message,
             option: None,
+            claim: None,
         }
     }
 

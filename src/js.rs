@@ -9,6 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
 use crate::protocol::{Msg, Record, RecordMut, Val};
+use crate::token::{base64url_decode, Claims, UserClaims};
 
 /// Classifies a JS value for the pure decoders.
 pub fn classify(v: JsValue) -> Val<JsValue> {
@@ -93,5 +94,69 @@ pub fn to_js_error(e: Error) -> JsValue {
     if let Some(option) = e.option {
         rec.set_str("option", option);
     }
+    if let Some(claim) = e.claim {
+        rec.set_str("claim", claim);
+    }
     err.into()
+}
+
+/// Decodes one base64url JSON segment into a JS object, if it is one.
+fn json_object(segment: Option<&str>) -> Option<JsValue> {
+    let bytes = base64url_decode(segment?)?;
+    let text = core::str::from_utf8(&bytes).ok()?;
+    let v = js_sys::JSON::parse(text).ok()?;
+    (v.is_object() && !js_sys::Array::is_array(&v)).then_some(v)
+}
+
+fn present(v: Val<JsValue>) -> bool {
+    match v {
+        Val::Str(s) => !s.is_empty(),
+        Val::Num(_) => true,
+        _ => false,
+    }
+}
+
+/// Decodes a token's header and claims (no signature check) for
+/// [`crate::token::check`].
+pub fn claims_of(token: &str) -> Claims {
+    let mut parts = token.split('.');
+    let (header, payload, sig) = (parts.next(), parts.next(), parts.next());
+    let shape_ok = sig.is_some() && parts.next().is_none();
+    let header = json_object(header).filter(|_| shape_ok);
+    let header_ok = header
+        .as_ref()
+        .is_some_and(|h| match JsRecord(h).get("alg") {
+            Val::Str(alg) => !alg.eq_ignore_ascii_case("none"),
+            _ => false,
+        });
+    let Some(p) = json_object(payload) else {
+        return Claims {
+            header_ok,
+            ..Claims::default()
+        };
+    };
+    let rec = JsRecord(&p);
+    let user = match rec.get("user") {
+        Val::Other(u) if u.is_object() => {
+            let u = JsRecord(&u);
+            Some(UserClaims {
+                id: present(u.get("id")),
+                email: present(u.get("email")),
+                username: present(u.get("username")),
+            })
+        }
+        _ => None,
+    };
+    let exp = match rec.get("exp") {
+        Val::Missing | Val::Null => None,
+        Val::Num(n) if n.is_finite() => Some(Ok(n)),
+        _ => Some(Err(())),
+    };
+    Claims {
+        header_ok,
+        payload_ok: true,
+        user,
+        sub: present(rec.get("sub")),
+        exp,
+    }
 }

@@ -21,7 +21,28 @@ fn js(body: &str, a: &JsValue) -> JsValue {
 }
 
 fn eval(body: &str) -> JsValue {
+    install_jwt();
     js(body, &JsValue::UNDEFINED)
+}
+
+/// Defines `jwt(claims)` (an unsigned-for-test HS256-shaped token) and `T`,
+/// a few fixed tokens, on the test page.
+fn install_jwt() {
+    Function::new_no_args(
+        "if (window.jwt) return;
+         window.jwt = function (p) {
+           var b = function (o) { return btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\\+/g, '-').replace(/\\//g, '_'); };
+           return b({ alg: 'HS256', typ: 'JWT' }) + '.' + b(p) + '.c2ln';
+         };
+         var u = function (n) { return jwt({ user: { id: n, email: n + '@x.test', username: n }, exp: Date.now() / 1000 + 3600 }); };
+         window.T = { h: u('h'), first: u('first'), second: u('second'), third: u('third'), listener: u('listener') };",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .expect("install jwt");
+}
+
+fn tok(name: &str) -> JsValue {
+    eval(&format!("return T.{name};"))
 }
 
 fn get(v: &JsValue, k: &str) -> JsValue {
@@ -189,7 +210,7 @@ fn post(port: &JsValue, msg: &str) {
 async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
     let iframe = mounted(
         "c-hs",
-        "{id:'c-hs', rootURL: location.origin, storyID: 's1', storyURL: 'https://news.test/a?b=1', accessToken: 'h.p.s', autoRender: true}",
+        "{id:'c-hs', rootURL: location.origin, storyID: 's1', storyURL: 'https://news.test/a?b=1', accessToken: T.h, autoRender: true}",
     )
     .await;
     let src = s(get(&iframe, "src"));
@@ -197,7 +218,7 @@ async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
         src.contains("/embed/stream?storyID=s1&storyURL=https%3A%2F%2Fnews.test%2Fa%3Fb%3D1"),
         "{src}"
     );
-    assert!(!src.contains("h.p.s"), "token in URL");
+    assert!(!src.contains(&s(tok("h"))), "token in URL");
     assert!(!s(get(&iframe, "title")).is_empty());
     assert_eq!(s(js("return a.style.visibility;", &iframe)), "hidden");
 
@@ -222,7 +243,7 @@ async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
     assert_eq!(get(&welcome, "data").js_typeof(), "object");
     let config = eval("return __msgs[0];");
     assert_eq!(s(get(&config, "t")), "config");
-    assert_eq!(s(get(&config, "accessToken")), "h.p.s");
+    assert_eq!(get(&config, "accessToken"), tok("h"));
     assert_eq!(s(get(&config, "storyID")), "s1");
     eval("__embed.remove();");
 }
@@ -231,13 +252,13 @@ async fn handshake_rejects_wrong_origin_or_source_and_pins_the_port() {
 async fn calls_before_connection_are_queued_and_delivered_as_state() {
     container("c-q");
     let embed = create_stream_embed(
-        eval("return {id:'c-q', rootURL: location.origin, accessToken: 'first.to.ken'};"),
+        eval("return {id:'c-q', rootURL: location.origin, accessToken: T.first};"),
         None,
     )
     .unwrap();
     assert!(!embed.rendered());
     embed.logout().unwrap();
-    embed.login("second.to.ken".into()).unwrap();
+    embed.login(tok("second")).unwrap();
     embed.render().unwrap();
     assert!(embed.rendered());
     embed.render().unwrap(); // idempotent
@@ -253,19 +274,19 @@ async fn calls_before_connection_are_queued_and_delivered_as_state() {
     .await;
     js("var w = a.contentWindow; w.__got = []; w.addEventListener('message', function (e) { w.__got.push(e); });", &iframe);
     let port = handshake(&iframe).await;
-    assert_eq!(s(eval("return __msgs[0].accessToken;")), "second.to.ken");
+    assert_eq!(eval("return __msgs[0].accessToken;"), tok("second"));
     assert_eq!(
         eval("return __msgs.length;"),
         1,
         "queued calls replayed as extra messages"
     );
     embed.logout().unwrap();
-    embed.login("third.to.ken".into()).unwrap();
+    embed.login(tok("third")).unwrap();
     until("return __msgs.length === 3;", &JsValue::UNDEFINED).await;
     assert_eq!(s(eval("return __msgs[1].t;")), "logout");
     assert_eq!(
         s(eval("return __msgs[2].t + ' ' + __msgs[2].token;")),
-        "login third.to.ken"
+        "login ".to_string() + &s(tok("third"))
     );
 
     // Reconnect: the stream reloads and says hello again → fresh channel,
@@ -274,7 +295,7 @@ async fn calls_before_connection_are_queued_and_delivered_as_state() {
     let _new_port = handshake(&iframe).await;
     assert_eq!(
         s(eval("return __msgs[0].t + ' ' + __msgs[0].accessToken;")),
-        "config third.to.ken"
+        "config ".to_string() + &s(tok("third"))
     );
     post(&port, "{$streamEmbed: 1, t: 'height', height: 777}");
     sleep(50).await;
@@ -296,7 +317,7 @@ async fn stream_messages_drive_height_visibility_and_events() {
         "{id:'c-ev', rootURL: location.origin, autoRender: true, events: function (ev) {
             ev.on('ready', function () { __log.push('ready'); });
             ev.on('loginPrompt', function () { throw new Error('publisher bug'); });
-            ev.on('loginPrompt', function (d) { __log.push('lp:' + JSON.stringify(d)); __embed.login('from.lis.tener'); });
+            ev.on('loginPrompt', function (d) { __log.push('lp:' + JSON.stringify(d)); __embed.login(T.listener); });
             ev.once('showAuthPopup', function (d) { __log.push('once:' + d.view); });
             ev.onAny(function (n) { __log.push('any:' + n); });
         }}",
@@ -330,7 +351,11 @@ async fn stream_messages_drive_height_visibility_and_events() {
         "any:ready|ready|any:loginPrompt|lp:{\"view\":\"SIGN_IN\"}|any:showAuthPopup|once:A|any:showAuthPopup"
     );
     // The re-entrant login from inside a listener reached the stream.
-    until("return __msgs.some(function (m) { return m.t === 'login' && m.token === 'from.lis.tener'; });", &JsValue::UNDEFINED).await;
+    until(
+        "return __msgs.some(function (m) { return m.t === 'login' && m.token === T.listener; });",
+        &JsValue::UNDEFINED,
+    )
+    .await;
     // A second `ready` does not re-fire the publisher's `ready`.
     assert_eq!(
         eval("return __log.filter(function (x) { return x === 'ready'; }).length;"),
@@ -354,7 +379,7 @@ async fn stream_messages_drive_height_visibility_and_events() {
     );
     assert_eq!(eval("return __embed.rendered;"), false);
     for call in [
-        "__embed.login('a.b.c')",
+        "__embed.login(T.first)",
         "__embed.logout()",
         "__embed.remove()",
         "__embed.on('a', function(){})",
@@ -388,4 +413,144 @@ async fn remove_from_inside_a_listener_is_safe() {
         eval("return document.querySelectorAll('#c-rm iframe').length;"),
         0
     );
+}
+
+#[wasm_bindgen_test]
+async fn login_rejects_bad_tokens_with_typed_errors_and_keeps_the_session() {
+    let iframe = mounted(
+        "c-tok",
+        "{id:'c-tok', rootURL: location.origin, autoRender: true, accessToken: T.first}",
+    )
+    .await;
+    let _port = handshake(&iframe).await;
+    let cases = [
+        ("'not-a-jwt'", "TOKEN_MALFORMED", ""),
+        ("'a.b.c'", "TOKEN_MALFORMED", ""),
+        ("jwt({user: {id: '1', email: 'e@x'}}).replace(/\\.c2ln$/, '.c2ln.x')", "TOKEN_MALFORMED", ""),
+        ("(function () { var t = jwt({sub: 'x', exp: 4e9}).split('.'); t[0] = btoa(JSON.stringify({alg: 'none'})).replace(/=+$/, ''); return t.join('.'); })()", "TOKEN_MALFORMED", ""),
+        ("jwt({user: {id: '1', email: 'e@x', username: 'u'}, exp: 'soon'})", "TOKEN_MALFORMED", ""),
+        ("jwt({user: {id: '1', email: 'e@x'}})", "TOKEN_CLAIM_MISSING", "user.username"),
+        ("jwt({user: {email: 'e@x', username: 'u'}})", "TOKEN_CLAIM_MISSING", "user.id"),
+        ("jwt({sub: 'x'})", "TOKEN_CLAIM_MISSING", "exp"),
+        ("jwt({name: 'x'})", "TOKEN_CLAIM_MISSING", "user.id"),
+        ("jwt({sub: 'x', exp: Date.now() / 1000 - 120})", "TOKEN_EXPIRED", ""),
+        ("'x'.repeat(20000)", "TOKEN_TOO_LARGE", ""),
+        ("42", "INVALID_ARGUMENT", ""),
+    ];
+    for (token, code, claim) in cases {
+        let r = eval(&format!(
+            "var t = {token}; try {{ __embed.login(t); return 'no throw'; }} catch (e) {{
+               return e.code + ' ' + (e.claim || '') + ' ' + (String(e.message).indexOf(String(t)) >= 0 && String(t).length > 3);
+             }}"
+        ));
+        assert_eq!(s(r), format!("{code} {claim} false"), "{token}");
+    }
+    sleep(50).await;
+    // Nothing reached the stream after the config: the session is unchanged.
+    assert_eq!(eval("return __msgs.length;"), 1);
+    assert_eq!(eval("return __msgs[0].accessToken;"), tok("first"));
+    // A Talk v4 / Spoke style token (sub + exp) is accepted.
+    eval("__embed.login(jwt({sub: 'talk-user', jti: 'j', exp: Date.now() / 1000 + 600, iss: 'i', aud: 'a'}));");
+    until(
+        "return __msgs.length === 2 && __msgs[1].t === 'login';",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    eval("__embed.remove();");
+}
+
+#[wasm_bindgen_test]
+async fn a_stale_access_token_in_options_starts_signed_out_and_tells_the_publisher() {
+    let iframe = mounted(
+        "c-stale",
+        "{id:'c-stale', rootURL: location.origin, autoRender: true,
+          accessToken: jwt({user: {id: '1', email: 'e@x', username: 'u'}, exp: Date.now() / 1000 - 3600}),
+          events: function (ev) { ev.onAny(function (n, d) { __log.push(n + (d && d.code ? ':' + d.code : '')); }); }}",
+    )
+    .await;
+    assert_eq!(
+        s(eval("return __log.join('|');")),
+        "authError:TOKEN_EXPIRED|tokenExpired"
+    );
+    let _port = handshake(&iframe).await;
+    assert_eq!(eval("return 'accessToken' in __msgs[0];"), false);
+    eval("__embed.remove();");
+}
+
+#[wasm_bindgen_test]
+async fn refresh_access_token_is_asked_once_per_token_and_next_works_once() {
+    let iframe = mounted(
+        "c-ref",
+        "{id:'c-ref', rootURL: location.origin, autoRender: true, accessToken: T.first,
+          refreshAccessToken: function (next) { __log.push('refresh'); window.__next = next; },
+          events: function (ev) { ev.onAny(function (n, d) { __log.push(n); }); }}",
+    )
+    .await;
+    let port = handshake(&iframe).await;
+    assert_eq!(eval("return __msgs[0].canRefresh;"), true);
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'tokenExpired'}");
+    post(&port, "{$streamEmbed: 1, t: 'event', name: 'tokenExpired'}");
+    post(&port, "{$streamEmbed: 1, t: 'getRefreshAccessToken'}");
+    post(&port, "{$streamEmbed: 1, t: 'getRefreshAccessToken'}");
+    until("return __log.indexOf('refresh') >= 0;", &JsValue::UNDEFINED).await;
+    // The second ask for the same token is answered "no token" directly.
+    until("return __msgs.some(function (m) { return m.t === 'refreshAccessToken' && !('token' in m); });", &JsValue::UNDEFINED).await;
+    eval("__next(T.second); __next(T.third);");
+    until("return __msgs.some(function (m) { return m.t === 'refreshAccessToken' && m.token === T.second; });", &JsValue::UNDEFINED).await;
+    sleep(50).await;
+    assert_eq!(
+        eval("return __msgs.filter(function (m) { return m.token === T.third; }).length;"),
+        0
+    );
+    assert_eq!(s(eval("return __log.join('|');")), "tokenExpired|refresh");
+    // A new token resets the once-per-token rule.
+    post(&port, "{$streamEmbed: 1, t: 'getRefreshAccessToken'}");
+    until(
+        "return __log.filter(function (x) { return x === 'refresh'; }).length === 2;",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    // next() with an expired token: no token, authError + tokenExpired.
+    eval("__next(jwt({sub: 'x', exp: 1}));");
+    until(
+        "return __log.indexOf('authError') >= 0;",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    assert_eq!(
+        s(eval("return __log.slice(-2).join('|');")),
+        "authError|tokenExpired"
+    );
+    eval("__embed.remove();");
+}
+
+#[wasm_bindgen_test]
+async fn tokens_near_expiry_are_refreshed_early_or_signed_out_at_exp() {
+    // With refreshAccessToken: asked right away when exp is < 60 s off.
+    let _iframe = mounted(
+        "c-soon",
+        "{id:'c-soon', rootURL: location.origin, autoRender: true,
+          accessToken: jwt({user: {id: '1', email: 'e@x', username: 'u'}, exp: Date.now() / 1000 + 30}),
+          refreshAccessToken: function (next) { __log.push('refresh'); }}",
+    )
+    .await;
+    until("return __log.indexOf('refresh') >= 0;", &JsValue::UNDEFINED).await;
+    eval("__embed.remove();");
+
+    // Without it: signed out at exp (+ skew), one tokenExpired.
+    let iframe = mounted(
+        "c-exp",
+        "{id:'c-exp', rootURL: location.origin, autoRender: true,
+          accessToken: jwt({user: {id: '1', email: 'e@x', username: 'u'}, exp: Date.now() / 1000 - 29.5}),
+          events: function (ev) { ev.onAny(function (n) { __log.push(n); }); }}",
+    )
+    .await;
+    let _port = handshake(&iframe).await;
+    until(
+        "return __msgs.some(function (m) { return m.t === 'logout'; });",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    assert_eq!(s(eval("return __log.join('|');")), "tokenExpired");
+    eval("__embed.remove();");
 }

@@ -123,7 +123,20 @@ test("expired token → publisher receives authError TOKEN_EXPIRED; nothing cras
   await page.goto(server.publisher + "/");
   const frame = await streamFrame(page, server);
   await waitAuth(frame, "signed-out");
-  const expired = await mintToken(server, { user: "bob", expired: true });
+  // Long expired: the SDK refuses it before it leaves the page.
+  const stale = await mintToken(server, { user: "bob", expired: true });
+  const thrown = await page.evaluate((t) => {
+    try {
+      window.embed.login(t);
+      return "no throw";
+    } catch (e) {
+      return e.code;
+    }
+  }, stale);
+  assert.equal(thrown, "TOKEN_EXPIRED");
+  // Expired 10 s ago: within the SDK's clock-skew allowance, so only the
+  // server (no leeway) can tell; it rejects and the publisher hears of it.
+  const expired = await mintToken(server, { user: "bob", expiresIn: -10 });
   await page.evaluate((t) => window.embed.login(t), expired);
   await waitEvent(page, "authError", "TOKEN_EXPIRED");
   await waitEvent(page, "tokenExpired");
