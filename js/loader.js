@@ -19,30 +19,32 @@
       return g.Coral;
     },
     function (e) {
-      console.error("Coral: the stream SDK failed to load.", e);
+      console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
       throw e;
     }
   );
 
-  function StreamEmbed(config) {
+  // An embed handle: forwards to the wasm StreamEmbed made by `make()`,
+  // queueing calls until the SDK is ready.
+  function Embed(make) {
     var self = this, real = null, error = null, calls = [];
     function create() {
       try {
-        real = sdk.createStreamEmbed(config, base);
+        real = make();
       } catch (e) {
         error = e;
-        if (calls) console.error(e);
+        console.error(e);
       }
       var c = calls;
       calls = null;
-      for (var i = 0; c && i < c.length; i++) call(c[i][0], c[i][1]);
+      for (var i = 0; i < c.length; i++) call(c[i][0], c[i][1]);
     }
     function call(name, args) {
       if (error) throw error;
       if (!real) return void calls.push([name, args]);
       return real[name].apply(real, args);
     }
-    ["render", "remove", "login", "logout", "on", "off", "once", "onAny", "offAny"].forEach(function (m) {
+    "render remove login logout on off once onAny offAny handleLoginCallback".split(" ").forEach(function (m) {
       self[m] = function () {
         return call(m, Array.prototype.slice.call(arguments));
       };
@@ -52,15 +54,25 @@
         return !!real && real.rendered;
       },
     });
-    if (sdk) {
-      calls = null; // synchronous: errors throw to the caller
-      real = sdk.createStreamEmbed(config, base);
-    } else waiting.push(create);
+    if (sdk) real = make(); // synchronous: errors throw to the caller
+    else waiting.push(create);
   }
 
   g.Coral = {
     createStreamEmbed: function (config) {
-      return new StreamEmbed(config);
+      return new Embed(function () {
+        return sdk.createStreamEmbed(config, base);
+      });
+    },
+    handleLoginCallback: function (embed) {
+      return embed.handleLoginCallback();
+    },
+    Talk: {
+      render: function (element, opts) {
+        return new Embed(function () {
+          return sdk.talkRender(element, opts, base);
+        });
+      },
     },
     ready: ready,
   };

@@ -11,11 +11,20 @@ use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, MessagePort, Wind
 
 use crate::js::{encode, JsRecord};
 use crate::protocol::{From, Msg};
+use crate::timer::Timer;
 
 /// Called with each valid message the stream sends over the channel.
 pub type OnMessage = fn(u32, Msg<JsValue>);
-/// Called when the stream's window says hello (first load or reload).
-pub type OnHello = fn(u32);
+/// Callbacks a [`Mount`] calls with its embed id.
+#[derive(Clone, Copy)]
+pub struct Hooks {
+    /// The stream's window said hello (first load or reload).
+    pub hello: fn(u32),
+    /// The iframe fired `load` (its document, or an error page, loaded).
+    pub load: fn(u32),
+    /// The page's history moved (back/forward): `popstate`.
+    pub popstate: fn(u32),
+}
 
 /// The private channel to one stream, set up by the handshake.
 pub struct Channel {
@@ -48,7 +57,11 @@ pub struct Mount {
     pub channel: Option<Channel>,
     /// Whether the stream has said `ready` since it was mounted.
     pub ready: bool,
+    /// Reports an unreachable stream if no hello follows the iframe's load.
+    pub watchdog: Option<Timer>,
     _hello: EventListener,
+    _load: EventListener,
+    _popstate: EventListener,
 }
 
 impl Drop for Mount {
@@ -66,7 +79,7 @@ impl Mount {
         window: &Window,
         iframe: HtmlIFrameElement,
         origin: String,
-        on_hello: OnHello,
+        hooks: Hooks,
     ) -> Self {
         let frame = iframe.clone();
         let expected = origin.clone();
@@ -85,15 +98,20 @@ impl Mount {
                 return;
             }
             if let Some(Msg::Hello) = Msg::decode(&JsRecord(&ev.data()), From::Stream) {
-                on_hello(id);
+                (hooks.hello)(id);
             }
         });
+        let load = EventListener::new(&iframe, "load", move |_| (hooks.load)(id));
+        let popstate = EventListener::new(window, "popstate", move |_| (hooks.popstate)(id));
         Mount {
             iframe,
             origin,
             channel: None,
             ready: false,
+            watchdog: None,
             _hello: hello,
+            _load: load,
+            _popstate: popstate,
         }
     }
 
@@ -129,6 +147,7 @@ impl Mount {
             port,
             _listener: listener,
         });
+        self.watchdog = None;
         true
     }
 }

@@ -10,17 +10,22 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
+use js_sys::Array;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
+use web_sys::{
+    Element, HtmlIFrameElement, IntersectionObserver, IntersectionObserverEntry,
+    IntersectionObserverInit, UrlSearchParams,
+};
 
-use crate::bridge::{set_height, Mount};
+use crate::bridge::{set_height, Hooks, Mount};
 use crate::error::{Code, Error};
 use crate::events::Bus;
 use crate::js::{claims_of, to_js_error, JsRecord};
 use crate::options::{origin_of, parse, Options};
 use crate::protocol::{Msg, MAX_EVENT_NAME, MAX_TOKEN};
+use crate::timer::Timer;
 use crate::token::{check, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
 
 /// One embed's state.
@@ -47,7 +52,35 @@ struct Embed {
     ready_fired: bool,
     /// `next` for the pending `refreshAccessToken` call; dropped on remove.
     refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
+    /// Pending lazy render (`autoRender`), cancelled by `remove()`.
+    lazy: Option<Lazy>,
+    /// The deferred `showPermalink` event.
+    soon: Option<Timer>,
+    /// `error` (stream unreachable) was reported for this embed.
+    error_reported: bool,
 }
+
+/// An `IntersectionObserver` waiting for the container to come within
+/// 100px of the viewport; dropping it disconnects it.
+struct Lazy {
+    observer: IntersectionObserver,
+    _callback: Closure<dyn FnMut(Array)>,
+}
+
+impl Drop for Lazy {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// How long after the iframe's `load` a silent stream counts as unreachable.
+const UNREACHABLE_MS: f64 = 5000.0;
+
+const HOOKS: Hooks = Hooks {
+    hello: on_hello,
+    load: on_load,
+    popstate: on_popstate,
+};
 
 /// A global for the single-threaded wasm host (no `thread_local!` in
 /// `no_std`). Only ever touched from the browser's main thread.
@@ -113,6 +146,129 @@ fn on_hello(id: u32) {
     });
 }
 
+/// The iframe loaded; if the stream does not say hello soon, it is
+/// unreachable (blocked by `frame-ancestors`, down, or no stream client).
+fn on_load(id: u32) {
+    with(id, |e| {
+        if let Some(m) = e.mount.as_mut().filter(|m| m.channel.is_none()) {
+            if !e.error_reported {
+                m.watchdog = Timer::new(UNREACHABLE_MS, move || unreachable(id));
+            }
+        }
+    });
+}
+
+fn unreachable(id: u32) {
+    let root = with(id, |e| {
+        let silent = e.mount.as_ref().is_some_and(|m| m.channel.is_none());
+        (silent && !core::mem::replace(&mut e.error_reported, true)).then(|| e.root.clone())
+    })
+    .flatten();
+    let Some(root) = root else { return };
+    let mut m = String::from("Coral: the stream at ");
+    m.push_str(&root);
+    m.push_str(
+        " did not answer. Is this page's origin in the stream server's allowed origins (CSP frame-ancestors), and does the page's CSP allow frame-src for it?",
+    );
+    web_sys::console::error_1(&JsValue::from_str(&m));
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &"code".into(), &"STREAM_UNREACHABLE".into());
+    let _ = js_sys::Reflect::set(&data, &"message".into(), &JsValue::from_str(&m));
+    emit(id, "error", &data.into());
+}
+
+/// Back/forward changed the page URL: tell the stream its `commentID`.
+fn on_popstate(id: u32) {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let comment_id = query_param(&search, "commentID");
+    let changed = with(id, |e| {
+        let changed = e.opts.comment_id != comment_id;
+        e.opts.comment_id = comment_id.clone();
+        changed
+    });
+    if changed == Some(true) {
+        send(id, Msg::CommentId { comment_id });
+    }
+}
+
+/// The stream opened (or closed) a permalink: record it in the page URL.
+fn push_comment_id(id: u32, comment_id: Option<String>) {
+    with(id, |e| e.opts.comment_id = comment_id.clone());
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let (Ok(search), Ok(mut url), Ok(hash)) = (loc.search(), loc.pathname(), loc.hash()) else {
+        return;
+    };
+    let Ok(params) = UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    match &comment_id {
+        Some(c) => params.set("commentID", c),
+        None => params.delete("commentID"),
+    }
+    let query = String::from(params.to_string());
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query);
+    }
+    url.push_str(&hash);
+    if let Ok(h) = w.history() {
+        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Takes a login-callback token (`#jwt=…` or `?jwt=…`, Spoke style) out of
+/// the address bar with `history.replaceState`, so it stays in neither the
+/// history nor a Referer, and returns it.
+fn take_callback_token() -> Option<String> {
+    let w = web_sys::window()?;
+    let loc = w.location();
+    let hash = UrlSearchParams::new_with_str(loc.hash().ok()?.trim_start_matches('#')).ok()?;
+    let query = UrlSearchParams::new_with_str(&loc.search().ok()?).ok()?;
+    let token = hash.get("jwt").or_else(|| query.get("jwt"))?;
+    hash.delete("jwt");
+    query.delete("jwt");
+    let mut url = loc.pathname().ok()?;
+    for (sep, part) in [('?', query.to_string()), ('#', hash.to_string())] {
+        let part = String::from(part);
+        if !part.is_empty() {
+            url.push(sep);
+            url.push_str(&part);
+        }
+    }
+    let history = w.history().ok()?;
+    let state = history.state().unwrap_or(JsValue::NULL);
+    let _ = history.replace_state_with_url(&state, "", Some(&url));
+    Some(token).filter(|t| !t.is_empty())
+}
+
+/// Observes the container and renders when it comes near the viewport.
+fn observe(id: u32, container: &Element) -> Option<Lazy> {
+    let callback = Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
+        let near = entries.iter().any(|e| {
+            e.dyn_ref::<IntersectionObserverEntry>()
+                .is_some_and(IntersectionObserverEntry::is_intersecting)
+        });
+        if near {
+            // Dropping the observer from inside its callback is safe:
+            // wasm-bindgen frees the closure once the call returns.
+            with(id, |e| e.lazy = None);
+            let _ = render(id);
+        }
+    });
+    let init = IntersectionObserverInit::new();
+    init.set_root_margin("100px");
+    let observer =
+        IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init).ok()?;
+    observer.observe(container);
+    Some(Lazy {
+        observer,
+        _callback: callback,
+    })
+}
+
 /// A validated message from the stream.
 fn on_message(id: u32, msg: Msg<JsValue>) {
     match msg {
@@ -141,6 +297,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
         Msg::AuthState { logged_in } => {
             emit(id, "authState", &logged_in_object(logged_in));
         }
+        Msg::Permalink { comment_id } => push_comment_id(id, comment_id),
         // Host-bound decoding never yields host → stream kinds.
         _ => {}
     }
@@ -151,24 +308,6 @@ fn logged_in_object(logged_in: bool) -> JsValue {
     let _ = js_sys::Reflect::set(&o, &"loggedIn".into(), &logged_in.into());
     o.into()
 }
-
-/// A pending `setTimeout`; dropping it cancels the timeout and frees the
-/// closure.
-struct Timer {
-    handle: i32,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.handle);
-        }
-    }
-}
-
-/// Longest delay `setTimeout` honours (about 24.8 days).
-const MAX_DELAY_MS: f64 = 2_147_483_647.0;
 
 fn now_secs() -> f64 {
     js_sys::Date::now() / 1000.0
@@ -210,25 +349,7 @@ fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
 
 /// Calls `on_timer(id, due)` at `due` (unix seconds).
 fn schedule(id: u32, due: f64) -> Option<Timer> {
-    let ms = (due - now_secs()) * 1000.0;
-    let ms = if ms > MAX_DELAY_MS {
-        MAX_DELAY_MS
-    } else if ms > 0.0 {
-        ms
-    } else {
-        0.0
-    };
-    let callback = Closure::<dyn FnMut()>::new(move || on_timer(id, due));
-    let handle = web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            callback.as_ref().unchecked_ref(),
-            ms as i32,
-        )
-        .ok()?;
-    Some(Timer {
-        handle,
-        _callback: callback,
-    })
+    Timer::new((due - now_secs()) * 1000.0, move || on_timer(id, due))
 }
 
 fn on_timer(id: u32, due: f64) {
@@ -356,10 +477,44 @@ pub fn create_stream_embed(
     config: JsValue,
     script_url: Option<String>,
 ) -> Result<StreamEmbed, JsValue> {
-    create(config, script_url).map_err(to_js_error)
+    create(config, script_url, None).map_err(to_js_error)
 }
 
-fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Error> {
+/// Talk v4's `Coral.Talk.render(element, { talk, asset_id, asset_url,
+/// auth_token, events })`, mapped onto `createStreamEmbed` and rendered at
+/// once, as Talk v4 did.
+#[wasm_bindgen(js_name = talkRender)]
+pub fn talk_render(
+    element: JsValue,
+    opts: JsValue,
+    script_url: Option<String>,
+) -> Result<StreamEmbed, JsValue> {
+    let element = element
+        .dyn_into::<Element>()
+        .map_err(|_| to_js_error(Error::invalid_option("element", "a DOM element")))?;
+    let config = js_sys::Object::new();
+    for (from, to) in [
+        ("talk", "rootURL"),
+        ("asset_id", "storyID"),
+        ("asset_url", "storyURL"),
+        ("auth_token", "accessToken"),
+        ("events", "events"),
+    ] {
+        let v = js_sys::Reflect::get(&opts, &from.into()).unwrap_or(JsValue::UNDEFINED);
+        if !v.is_undefined() {
+            let _ = js_sys::Reflect::set(&config, &to.into(), &v);
+        }
+    }
+    let embed = create(config.into(), script_url, Some(element)).map_err(to_js_error)?;
+    embed.render()?;
+    Ok(embed)
+}
+
+fn create(
+    config: JsValue,
+    script_url: Option<String>,
+    element: Option<Element>,
+) -> Result<StreamEmbed, Error> {
     if !config.is_object() {
         return Err(Error::invalid_option("config", "an object"));
     }
@@ -382,12 +537,14 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
     let doc = window
         .document()
         .ok_or_else(|| Error::new(Code::NotMounted, &["no document."]))?;
-    let container = doc.get_element_by_id(&opts.id).ok_or_else(|| {
-        Error::new(
-            Code::ContainerNotFound,
-            &["no element with id `", &opts.id, "` for the stream."],
-        )
-    })?;
+    let container = element
+        .or_else(|| doc.get_element_by_id(&opts.id))
+        .ok_or_else(|| {
+            Error::new(
+                Code::ContainerNotFound,
+                &["no element with id `", &opts.id, "` for the stream."],
+            )
+        })?;
     let search = window.location().search().unwrap_or_default();
     if opts.story_url.is_none() {
         opts.story_url = page_story_url(&doc, &search);
@@ -400,6 +557,10 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
     NEXT_ID.0.set(id.wrapping_add(1));
     let events = opts.events.take();
     let auto_render = opts.auto_render;
+    let login_callback = opts.handle_login_callback;
+    let permalink = opts.comment_id.clone();
+    let observer_missing =
+        !js_sys::Reflect::has(&window, &"IntersectionObserver".into()).unwrap_or(false);
     // A stale or broken token in the options must not kill the stream
     // (Coral #4270): start signed out and tell the publisher instead.
     let initial = opts.access_token.take().map(|t| {
@@ -424,6 +585,9 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
         mount: None,
         ready_fired: false,
         refresh_next: None,
+        lazy: None,
+        soon: None,
+        error_reported: false,
     });
     let embed = StreamEmbed { id };
     if let Some(f) = events.and_then(|f| f.dyn_into::<Function>().ok()) {
@@ -444,8 +608,37 @@ fn create(config: JsValue, script_url: Option<String>) -> Result<StreamEmbed, Er
         }
         None => {}
     }
+    if login_callback {
+        if let Err(err) = embed.handle_login_callback() {
+            web_sys::console::warn_2(&"Coral: login callback token refused:".into(), &err);
+        }
+    }
+    if let Some(comment_id) = permalink {
+        // Asynchronous, so listeners added after construction still hear it.
+        let soon = Timer::new(0.0, move || {
+            let data = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&data, &"commentID".into(), &comment_id.as_str().into());
+            emit(id, "showPermalink", &data.into());
+        });
+        with(id, |e| e.soon = soon);
+    }
     if auto_render {
-        render(id).map_err(|_| Error::new(Code::NotMounted, &["render failed."]))?;
+        // Lazily, unless a permalink is asked for or the browser lacks
+        // IntersectionObserver.
+        let lazy = with(id, |e| {
+            if e.opts.comment_id.is_some() || observer_missing {
+                None
+            } else {
+                Some(observe(id, &e.container))
+            }
+        })
+        .flatten();
+        match lazy {
+            Some(Some(l)) => {
+                with(id, |e| e.lazy = Some(l));
+            }
+            _ => render(id).map_err(|_| Error::new(Code::NotMounted, &["render failed."]))?,
+        }
     }
     Ok(embed)
 }
@@ -458,6 +651,7 @@ fn render(id: u32) -> Result<(), JsValue> {
         if e.mount.is_some() {
             return Ok(());
         }
+        e.lazy = None;
         let params = UrlSearchParams::new()?;
         let fields = [
             ("storyID", &e.opts.story_id),
@@ -482,7 +676,7 @@ fn render(id: u32) -> Result<(), JsValue> {
             "style",
             "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden",
         )?;
-        let mount = Mount::new(id, &window, iframe, e.origin.clone(), on_hello);
+        let mount = Mount::new(id, &window, iframe, e.origin.clone(), HOOKS);
         e.container.append_child(&mount.iframe)?;
         e.mount = Some(mount);
         Ok(())
@@ -493,7 +687,9 @@ fn render(id: u32) -> Result<(), JsValue> {
 /// Removes embed `id`; its state is dropped outside the registry borrow.
 fn remove(id: u32) -> Result<(), JsValue> {
     let taken = EMBEDS.0.try_borrow_mut().ok().and_then(|mut e| {
-        let pos = e.iter().position(|x| x.id == id && x.mount.is_some())?;
+        let pos = e
+            .iter()
+            .position(|x| x.id == id && (x.mount.is_some() || x.lazy.is_some()))?;
         Some(e.swap_remove(pos))
     });
     match taken {
@@ -597,6 +793,18 @@ impl StreamEmbed {
         Ok(())
     }
 
+    /// Signs in with a login-callback token found in the page URL
+    /// (`#jwt=…` or `?jwt=…`), removing it from the address bar first.
+    /// Returns whether a token was found. Errors as `login`.
+    #[wasm_bindgen(js_name = handleLoginCallback)]
+    pub fn handle_login_callback(&self) -> Result<bool, JsValue> {
+        with(self.id, |_| ()).ok_or_else(not_mounted)?;
+        match take_callback_token() {
+            Some(token) => self.login(token.into()).map(|_| true),
+            None => Ok(false),
+        }
+    }
+
     /// Signs the reader out. Queued until the stream is connected.
     pub fn logout(&self) -> Result<(), JsValue> {
         with(self.id, |e| set_token(e, None, None)).ok_or_else(not_mounted)?;
@@ -638,4 +846,12 @@ impl StreamEmbed {
     pub fn rendered(&self) -> bool {
         with(self.id, |e| e.mount.is_some()).unwrap_or(false)
     }
+}
+
+/// Number of live embeds in the registry (test builds only: it proves that
+/// `remove()` frees everything).
+#[cfg(not(feature = "tiny"))]
+#[doc(hidden)]
+pub fn live_embeds() -> usize {
+    EMBEDS.0.borrow().len()
 }

@@ -39,6 +39,11 @@ mod bridge;
 mod embed;
 #[cfg(feature = "host")]
 mod listener;
+#[cfg(feature = "host")]
+mod timer;
 
 #[cfg(feature = "host")]
-pub use embed::{create_stream_embed, StreamEmbed};
+pub use embed::{create_stream_embed, talk_render, StreamEmbed};
+
+#[cfg(all(feature = "host", not(feature = "tiny")))]
+pub use embed::live_embeds;

@@ -46,6 +46,9 @@ pub struct Options<A> {
     pub disable_default_fonts: bool,
     /// Forward deprecated event names.
     pub enable_deprecated_events: bool,
+    /// Sign in with a `#jwt=` / `?jwt=` token in the page URL (removed
+    /// from the address bar), Spoke's login-callback flow.
+    pub handle_login_callback: bool,
     /// Warnings to print once (unknown options, deprecated names).
     pub warnings: Vec<String>,
 }
@@ -85,7 +88,7 @@ enum Kind {
 use Kind::*;
 
 /// Every option this SDK understands, in [`KNOWN`] order, with its kind.
-const SPEC: [(&str, Kind); 17] = [
+const SPEC: [(&str, Kind); 18] = [
     ("id", Str),
     ("rootURL", Str),
     ("storyID", Id),
@@ -103,11 +106,12 @@ const SPEC: [(&str, Kind); 17] = [
     ("disableDefaultFonts", Bool),
     ("enableDeprecatedEvents", Bool),
     ("amp", Bool),
+    ("handleLoginCallback", Bool),
 ];
 
 /// Every option name this SDK understands; anything else draws one warning.
-pub const KNOWN: [&str; 17] = {
-    let mut names = [""; 17];
+pub const KNOWN: [&str; 18] = {
+    let mut names = [""; 18];
     let mut i = 0;
     while i < SPEC.len() {
         names[i] = SPEC[i].0;
@@ -136,8 +140,8 @@ fn integer_string(n: i64) -> String {
 
 /// Reads and type-checks every known option: `null`/`undefined` read as
 /// absent, integers given for id-like options become strings.
-fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 17]> {
-    let mut out: [Val<R::Any>; 17] = core::array::from_fn(|_| Val::Missing);
+fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 18]> {
+    let mut out: [Val<R::Any>; 18] = core::array::from_fn(|_| Val::Missing);
     for (slot, (name, kind)) in out.iter_mut().zip(SPEC) {
         let v = match (rec.get(name), kind) {
             (Val::Missing | Val::Null, _) => Val::Missing,
@@ -189,7 +193,7 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
             warnings.push(w);
         }
     }
-    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp] =
+    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp, login_callback] =
         &mut read(rec)?;
 
     let id = match take_str(id) {
@@ -256,6 +260,7 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
         custom_fonts_css_url: take_str(fonts),
         disable_default_fonts: is_true(no_fonts),
         enable_deprecated_events: is_true(deprecated),
+        handle_login_callback: is_true(login_callback),
         warnings,
     })
 }

@@ -155,6 +155,17 @@ pub enum Msg<A> {
         /// Whether a reader is signed in.
         logged_in: bool,
     },
+    /// stream → host: the reader opened (or closed, with `None`) a comment
+    /// permalink; the host puts it in the page URL with `history.pushState`.
+    Permalink {
+        /// The comment shown, if any.
+        comment_id: Option<String>,
+    },
+    /// host → stream: the page URL's `commentID` changed (back/forward).
+    CommentId {
+        /// The comment to show, if any.
+        comment_id: Option<String>,
+    },
 }
 
 /// Wire names of the message types.
@@ -170,6 +181,8 @@ mod t {
     pub const HEIGHT: &str = "height";
     pub const GET_REFRESH: &str = "getRefreshAccessToken";
     pub const AUTH_STATE: &str = "authState";
+    pub const PERMALINK: &str = "permalink";
+    pub const COMMENT_ID: &str = "commentID";
 }
 
 fn opt_str<A>(v: Val<A>) -> Option<String> {
@@ -181,6 +194,15 @@ fn opt_str<A>(v: Val<A>) -> Option<String> {
 
 fn is_true<A>(v: Val<A>) -> bool {
     matches!(v, Val::Bool(true))
+}
+
+/// A comment id: absent means none; a present id must be a short string.
+fn id<A>(v: Val<A>) -> Option<Option<String>> {
+    match v {
+        Val::Missing | Val::Null => Some(None),
+        Val::Str(s) if !s.is_empty() && s.len() <= MAX_EVENT_NAME => Some(Some(s)),
+        _ => None,
+    }
 }
 
 /// A token acceptable on the wire: a non-empty string of bounded length.
@@ -243,6 +265,12 @@ impl<A> Msg<A> {
                 _ => return None,
             },
             (From::Stream, t::GET_REFRESH) => Msg::GetRefreshAccessToken,
+            (From::Stream, t::PERMALINK) => Msg::Permalink {
+                comment_id: id(rec.get("commentID"))?,
+            },
+            (From::Host, t::COMMENT_ID) => Msg::CommentId {
+                comment_id: id(rec.get("commentID"))?,
+            },
             (From::Stream, t::AUTH_STATE) => match rec.get("loggedIn") {
                 Val::Bool(logged_in) => Msg::AuthState { logged_in },
                 _ => return None,
@@ -307,6 +335,16 @@ impl<A> Msg<A> {
                 rec.set_bool("loggedIn", *logged_in);
                 t::AUTH_STATE
             }
+            Msg::Permalink { comment_id } | Msg::CommentId { comment_id } => {
+                if let Some(c) = comment_id {
+                    rec.set_str("commentID", c);
+                }
+                if matches!(self, Msg::Permalink { .. }) {
+                    t::PERMALINK
+                } else {
+                    t::COMMENT_ID
+                }
+            }
         };
         rec.set_str(TYPE, kind);
     }
@@ -318,7 +356,8 @@ impl<A> Msg<A> {
             | Msg::Config(_)
             | Msg::Login { .. }
             | Msg::Logout
-            | Msg::RefreshAccessToken { .. } => From::Host,
+            | Msg::RefreshAccessToken { .. }
+            | Msg::CommentId { .. } => From::Host,
             _ => From::Stream,
         }
     }
@@ -423,6 +462,14 @@ mod tests {
             Msg::GetRefreshAccessToken,
             Msg::AuthState { logged_in: true },
             Msg::AuthState { logged_in: false },
+            Msg::Permalink { comment_id: None },
+            Msg::Permalink {
+                comment_id: Some("c-9".into()),
+            },
+            Msg::CommentId { comment_id: None },
+            Msg::CommentId {
+                comment_id: Some("c-9".into()),
+            },
         ] {
             round_trip(m);
         }

@@ -160,11 +160,13 @@ async fn mounted(id: &str, cfg: &str) -> JsValue {
         .unwrap()
         .into();
     Reflect::set(&web_sys::window().unwrap(), &"__embed".into(), &embed).unwrap();
+    // autoRender is lazy (IntersectionObserver) and tests run concurrently
+    // (other tests scroll): render explicitly.
+    eval("__embed.render();");
     let iframe = js(
         "return document.querySelector('#' + a + ' iframe');",
         &id.into(),
     );
-    assert!(!iframe.is_null(), "no iframe");
     until(
         "try { return a.contentDocument && a.contentDocument.readyState === 'complete' && a.contentWindow.location.href !== 'about:blank'; } catch (e) { return false; }",
         &iframe,
@@ -553,4 +555,231 @@ async fn tokens_near_expiry_are_refreshed_early_or_signed_out_at_exp() {
     .await;
     assert_eq!(s(eval("return __log.join('|');")), "tokenExpired");
     eval("__embed.remove();");
+}
+
+#[wasm_bindgen_test]
+async fn auto_render_waits_until_the_container_is_near_the_viewport() {
+    container("c-lazy");
+    eval("var c = document.getElementById('c-lazy'); c.style.marginTop = '5000px'; c.style.height = '10px';");
+    let embed = create_stream_embed(
+        eval("return {id:'c-lazy', rootURL: location.origin, autoRender: true};"),
+        None,
+    )
+    .unwrap();
+    sleep(200).await;
+    assert!(!embed.rendered(), "rendered while far from the viewport");
+    eval("document.getElementById('c-lazy').scrollIntoView();");
+    until(
+        "return !!document.querySelector('#c-lazy iframe');",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    assert!(embed.rendered());
+    embed.remove().unwrap();
+    eval("window.scrollTo(0, 0);");
+
+    // remove() cancels a pending lazy render (and does not throw).
+    container("c-lazy2");
+    eval("var c = document.getElementById('c-lazy2'); c.style.marginTop = '5000px'; c.style.height = '10px';");
+    let embed = create_stream_embed(
+        eval("return {id:'c-lazy2', rootURL: location.origin, autoRender: true};"),
+        None,
+    )
+    .unwrap();
+    embed.remove().unwrap();
+    eval("document.getElementById('c-lazy2').scrollIntoView();");
+    sleep(200).await;
+    assert_eq!(
+        eval("return document.querySelectorAll('#c-lazy2 iframe').length;"),
+        0
+    );
+    eval("window.scrollTo(0, 0);");
+
+    // A permalink renders at once, and showPermalink fires after construction.
+    container("c-perma");
+    eval("var c = document.getElementById('c-perma'); c.style.marginTop = '5000px'; window.__log = [];");
+    let embed: JsValue = create_stream_embed(
+        eval("return {id:'c-perma', rootURL: location.origin + '/nothing-here', autoRender: true, commentID: 'c-42'};"),
+        None,
+    )
+    .unwrap()
+    .into();
+    assert_eq!(js("return a.rendered;", &embed), true);
+    js(
+        "a.on('showPermalink', function (d) { __log.push(d.commentID); });",
+        &embed,
+    );
+    until("return __log.length === 1;", &JsValue::UNDEFINED).await;
+    assert_eq!(s(eval("return __log[0];")), "c-42");
+    js("a.remove();", &embed);
+    eval("['c-lazy', 'c-lazy2', 'c-perma'].forEach(function (id) { document.getElementById(id).remove(); });");
+}
+
+#[wasm_bindgen_test]
+async fn permalinks_go_into_the_page_url_and_back_button_tells_the_stream() {
+    let start = s(eval("return location.href;"));
+    let iframe = mounted(
+        "c-pl",
+        "{id:'c-pl', rootURL: location.origin, autoRender: true}",
+    )
+    .await;
+    let port = handshake(&iframe).await;
+    post(&port, "{$streamEmbed: 1, t: 'permalink', commentID: 'c-7'}");
+    until(
+        "return new URLSearchParams(location.search).get('commentID') === 'c-7';",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    eval("history.back();");
+    until(
+        "return __msgs.some(function (m) { return m.t === 'commentID' && !('commentID' in m); });",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    eval("history.forward();");
+    until("return __msgs.some(function (m) { return m.t === 'commentID' && m.commentID === 'c-7'; });", &JsValue::UNDEFINED).await;
+    eval("__embed.remove();");
+    js("history.replaceState(null, '', a);", &start.into());
+}
+
+#[wasm_bindgen_test]
+async fn login_callback_token_leaves_the_address_bar_and_signs_in() {
+    let start = s(eval("return location.href;"));
+    let iframe = mounted(
+        "c-cb",
+        "{id:'c-cb', rootURL: location.origin, autoRender: true}",
+    )
+    .await;
+    let _port = handshake(&iframe).await;
+    eval("history.replaceState(null, '', location.pathname + '?a=1&jwt=' + T.second + '#x=2');");
+    let before = eval("return history.length;");
+    assert_eq!(
+        eval(
+            "return Coral_handle(__embed);"
+                .replace("Coral_handle(__embed)", "__embed.handleLoginCallback()")
+                .as_str()
+        ),
+        true
+    );
+    assert_eq!(
+        s(eval("return location.search + location.hash;")),
+        "?a=1#x=2"
+    );
+    assert_eq!(
+        eval("return history.length;"),
+        before,
+        "replaceState, not pushState"
+    );
+    until(
+        "return __msgs.some(function (m) { return m.t === 'login' && m.token === T.second; });",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    // Fragment form, and nothing to do without a token.
+    eval("history.replaceState(null, '', location.pathname + '#jwt=' + T.third);");
+    assert_eq!(eval("return __embed.handleLoginCallback();"), true);
+    assert_eq!(s(eval("return location.hash;")), "");
+    assert_eq!(eval("return __embed.handleLoginCallback();"), false);
+    // An expired callback token is removed from the URL, then refused.
+    eval("history.replaceState(null, '', location.pathname + '#jwt=' + jwt({sub: 's', exp: 1}));");
+    assert_eq!(
+        s(eval("try { __embed.handleLoginCallback(); return 'no throw'; } catch (e) { return e.code; }")),
+        "TOKEN_EXPIRED"
+    );
+    assert_eq!(s(eval("return location.hash;")), "");
+    eval("__embed.remove();");
+    js("history.replaceState(null, '', a);", &start.into());
+}
+
+#[wasm_bindgen_test]
+async fn talk_v4_render_maps_onto_the_same_machinery() {
+    container("c-talk");
+    eval("window.__log = [];");
+    let el = eval("return document.getElementById('c-talk');");
+    let opts = eval("return {talk: location.origin + '/', asset_id: 'a-1', asset_url: 'https://news.test/a', auth_token: T.first};");
+    let embed: JsValue = stream_embed::talk_render(el, opts, None).unwrap().into();
+    let src = s(eval("return document.querySelector('#c-talk iframe').src;"));
+    assert!(
+        src.contains("/embed/stream?storyID=a-1&storyURL=https%3A%2F%2Fnews.test%2Fa"),
+        "{src}"
+    );
+    let iframe = eval("return document.querySelector('#c-talk iframe');");
+    until(
+        "try { return a.contentDocument.readyState === 'complete' && a.contentWindow.location.href !== 'about:blank'; } catch (e) { return false; }",
+        &iframe,
+    )
+    .await;
+    js("var w = a.contentWindow; w.__got = []; w.addEventListener('message', function (e) { w.__got.push(e); });", &iframe);
+    let _port = handshake(&iframe).await;
+    assert_eq!(eval("return __msgs[0].accessToken;"), tok("first"));
+    js("a.logout(); a.login(T.second);", &embed);
+    until("return __msgs.length === 3;", &JsValue::UNDEFINED).await;
+    let err =
+        stream_embed::talk_render(JsValue::NULL, eval("return {talk: location.origin};"), None)
+            .err()
+            .unwrap();
+    assert_eq!(s(get(&err, "code")), "INVALID_OPTION");
+    js("a.remove();", &embed);
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_that_never_answers_is_reported_once_as_an_error_event() {
+    container("c-dead");
+    eval("window.__log = [];");
+    // Same origin, but the page there runs no stream client.
+    let _embed = create_stream_embed(
+        eval("return {id:'c-dead', rootURL: location.origin + '/nothing-here', autoRender: true,
+                      events: function (ev) { ev.on('error', function (d) { __log.push(d.code); }); }};"),
+        None,
+    )
+    .unwrap();
+    _embed.render().unwrap();
+    until("return __log.length === 1;", &JsValue::UNDEFINED).await;
+    assert_eq!(s(eval("return __log[0];")), "STREAM_UNREACHABLE");
+    sleep(300).await;
+    assert_eq!(eval("return __log.length;"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn many_create_remove_cycles_leave_nothing_behind() {
+    let before = stream_embed::live_embeds();
+    container("c-many");
+    for i in 0..200 {
+        let e = create_stream_embed(
+            eval(&format!("return {{id:'c-many', rootURL: location.origin, storyID: 's{i}', accessToken: T.first, events: function (ev) {{ ev.on('ready', function () {{}}); }}}};")),
+            None,
+        )
+        .unwrap();
+        e.render().unwrap();
+        e.remove().unwrap();
+    }
+    assert_eq!(stream_embed::live_embeds(), before);
+    assert_eq!(
+        eval("return document.querySelectorAll('#c-many iframe').length;"),
+        0
+    );
+    // Two embeds side by side stay separate.
+    container("c-two-a");
+    container("c-two-b");
+    let a = create_stream_embed(
+        eval("return {id:'c-two-a', rootURL: location.origin};"),
+        None,
+    )
+    .unwrap();
+    let b = create_stream_embed(
+        eval("return {id:'c-two-b', rootURL: location.origin};"),
+        None,
+    )
+    .unwrap();
+    a.render().unwrap();
+    b.render().unwrap();
+    assert_eq!(stream_embed::live_embeds(), before + 2);
+    a.remove().unwrap();
+    assert!(b.rendered());
+    assert_eq!(
+        eval("return document.querySelectorAll('#c-two-b iframe').length;"),
+        1
+    );
+    b.remove().unwrap();
+    assert_eq!(stream_embed::live_embeds(), before);
 }
