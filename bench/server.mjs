@@ -116,6 +116,10 @@ export async function startBenchServers() {
   const routes = new Map();
   const publisherHandler = (req, res) => {
     const r = routes.get(new URL(req.url, "http://x").pathname);
+    if (req.url === "/favicon.ico") {
+      res.writeHead(204);
+      return res.end();
+    }
     if (!r) {
       res.writeHead(404, { "content-type": "text/plain" });
       return res.end("not found");

@@ -15,8 +15,22 @@ __r.t0 = performance.now();
 export const VARIANTS = {
   sdk: (S) => `<script src="${S}/embed.js"></script>
 <script>
+Coral.ready.then(function () {
+  __r.coralReady = performance.now() - __r.t0;
+  performance.getEntriesByType("resource").forEach(function (e) {
+    var n = e.name.split("?")[0];
+    if (n.slice(-9) === "/embed.js") __r.scriptEnd = e.responseEnd - __r.t0;
+    if (n.slice(-5) === ".wasm") __r.wasmEnd = e.responseEnd - __r.t0;
+  });
+});
 Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${S}", storyID: "story-1", autoRender: true,
   events: function (e) { e.on("ready", __ready); } });
+</script>`,
+  // Same, but autoRender:false + render(): skips the lazy IntersectionObserver wait.
+  sdkEager: (S) => `<script src="${S}/embed.js"></script>
+<script>
+Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${S}", storyID: "story-1",
+  events: function (e) { e.on("ready", __ready); } }).render();
 </script>`,
   plain: (S) => `<script src="${S}/bench/plain-embed.js"></script>
 <script>PlainEmbed.create({ id: "coral_thread", rootURL: "${S}", storyID: "story-1", onReady: __ready });</script>`,
@@ -32,6 +46,7 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
   for (const k of kinds)
     srv.set(`/tts-${k}.html`, html("Article", "", `<div id="coral_thread"></div>\n${PROBE}\n${VARIANTS[k](srv.stream)}`));
   const samples = Object.fromEntries(kinds.map((k) => [k, { iframe: [], ready: [] }]));
+  const phases = { scriptEnd: [], wasmEnd: [], coralReady: [] }; // SDK only: where the time goes
   let failures = 0;
   for (let i = -warmup; i < loads; i++) {
     for (const k of shuffle(kinds)) {
@@ -44,6 +59,7 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
         if (i >= 0) {
           samples[k].iframe.push(r.iframe);
           samples[k].ready.push(r.ready);
+          if (k === "sdk") for (const p of Object.keys(phases)) phases[p].push(r[p]);
         }
       } catch (e) {
         failures++;
@@ -54,7 +70,8 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
     }
     if (i >= 0 && (i + 1) % 10 === 0) log(`  time to stream: ${i + 1}/${loads} loads per variant`);
   }
-  const out = { loads, warmup, failures, samples, stats: {} };
+  const out = { loads, warmup, failures, samples, stats: {}, sdkPhases: {} };
+  for (const p of Object.keys(phases)) out.sdkPhases[p] = stats(phases[p]);
   for (const k of kinds) out.stats[k] = { iframe: stats(samples[k].iframe), ready: stats(samples[k].ready) };
   return out;
 }

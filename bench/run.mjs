@@ -1,0 +1,204 @@
+// `npm run bench`: payload, time to stream, login round trip, scale and
+// event forwarding of the host SDK, side by side with baselines measured in
+// the same run, in headless Chromium on two loopback origins. Writes
+// bench/results.md (tables) and bench/results.json (raw numbers) and prints
+// the tables. Not part of `npm test`.
+//
+// Knobs (environment): BENCH_LOADS (time-to-stream loads per variant, 30),
+// BENCH_ITER (login round trips per method, 500), BENCH_EVENTS (10000),
+// BENCH_CYCLES (create/remove cycles, 1000), BENCH_QUICK=1 (a smoke run:
+// small counts, results not written unless BENCH_WRITE=1).
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { launchBrowser } from "../tests/e2e/harness.mjs";
+import { startBenchServers, ROOT } from "./server.mjs";
+import { fmt, fmtB, makeToken, table } from "./lib.mjs";
+import { runPayload } from "./sections/payload.mjs";
+import { runTts } from "./sections/tts.mjs";
+import { runMicro } from "./sections/micro.mjs";
+import { runScale } from "./sections/scale.mjs";
+
+const quick = process.env.BENCH_QUICK === "1";
+const num = (k, d, q) => Number(process.env[k] || (quick ? q : d));
+const cfg = {
+  loads: num("BENCH_LOADS", 30, 5),
+  iterations: num("BENCH_ITER", 500, 100),
+  events: num("BENCH_EVENTS", 10000, 10000),
+  eventRuns: num("BENCH_EVENT_RUNS", 9, 3),
+  cycles: num("BENCH_CYCLES", 1000, 100),
+  scaleReps: num("BENCH_SCALE_REPS", 3, 1),
+};
+const log = (...a) => console.error(...a);
+const MB = 1_000_000;
+
+if (!existsSync(join(ROOT, "dist/embed")) || !existsSync(join(ROOT, "dist/stream"))) {
+  log("dist/ missing: running `npm run build` first");
+  execFileSync("bash", ["scripts/build.sh"], { cwd: ROOT, stdio: "inherit" });
+}
+
+const git = (...a) => {
+  try {
+    return execFileSync("git", a, { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "?";
+  }
+};
+
+const started = Date.now();
+const srv = await startBenchServers();
+const browser = await launchBrowser();
+const R = {
+  meta: {
+    date: new Date().toISOString(),
+    commit: git("rev-parse", "--short", "HEAD"),
+    dirtyHostSources: git("status", "--porcelain", "--", "src", "js", "stream", "Cargo.toml", "Cargo.lock") !== "",
+    wasm: readdirSync(join(srv.snapshot, "embed")).find((f) => f.endsWith(".wasm")),
+    chromium: browser.version(),
+    node: process.version,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model || "?"}`,
+    origins: { publisher: srv.publisher, stream: srv.stream },
+    config: cfg,
+  },
+};
+try {
+  log("1/5 payload");
+  R.payload = runPayload(srv.snapshot);
+  log("2/5 time to stream");
+  R.tts = await runTts(browser, srv, { loads: cfg.loads, log });
+  log("3/5 login round trip (and 5/5 event forwarding, same page)");
+  const tokens = [await makeToken("alice"), await makeToken("bob")];
+  R.micro = await runMicro(browser, srv, tokens, { iterations: cfg.iterations, events: cfg.events, eventRuns: cfg.eventRuns, log });
+  R.micro.tokenLength = tokens[0].length;
+  log("4/5 scale and create/remove cycles");
+  R.scale = await runScale(browser, srv, { reps: cfg.scaleReps, cycles: cfg.cycles, log });
+} finally {
+  await browser.close();
+  await srv.stop();
+}
+R.meta.seconds = Math.round((Date.now() - started) / 1000);
+
+// ------------------------------------------------------------------ verdicts
+const V = [];
+const verdict = (section, met, target, measured) => V.push({ section, met, target, measured });
+const pct = (r) => `${r >= 1 ? "+" : ""}${fmt((r - 1) * 100, 0)}%`;
+
+const P = R.payload;
+verdict(1, P.total <= P.target, `host payload ≤ ${fmtB(P.target)} B gzip`,
+  `${fmtB(P.total)} B: ${P.total <= P.target ? `${fmtB(P.target - P.total)} B under` : `${fmtB(P.total - P.target)} B over (${pct(P.total / P.target)})`}`);
+
+const T = R.tts.stats;
+for (const m of ["ready", "iframe"]) {
+  const r = T.sdk[m].median / T.plain[m].median;
+  const e = T.sdkEager[m].median / T.plain[m].median;
+  verdict(2, r <= 1.25, `time to ${m === "ready" ? "`ready`" : "iframe in DOM"} ≤ 1.25× plain JS (median; documented snippet, autoRender: true)`,
+    `${fmt(T.sdk[m].median, 1)} ms vs ${fmt(T.plain[m].median, 1)} ms = ${fmt(r)}×${r <= 1.25 ? "" : ` (${fmt(T.sdk[m].median - 1.25 * T.plain[m].median, 1)} ms over the allowed)`}; with an eager render(): ${fmt(T.sdkEager[m].median, 1)} ms = ${fmt(e)}×`);
+}
+
+const RT = R.micro.roundTrip.stats;
+{
+  const r = RT.sdk.median / RT.port.median;
+  verdict(3, r <= 1.2, "login round trip ≤ 1.2× raw MessageChannel (median)",
+    `${fmt(RT.sdk.median, 3)} ms vs ${fmt(RT.port.median, 3)} ms = ${fmt(r)}×${r <= 1.2 ? "" : ` (${fmt((RT.sdk.median - 1.2 * RT.port.median) * 1000, 0)} µs over the allowed)`}`);
+  const q = RT.sdk.median / RT.penpal.median;
+  verdict(3, q < 1, "login round trip faster than penpal (median)",
+    `${fmt(RT.sdk.median, 3)} ms vs ${fmt(RT.penpal.median, 3)} ms = ${fmt(q)}×`);
+}
+
+const S = R.scale.scale;
+const slope = (key, f) => {
+  const [a, b, c] = R.scale.counts.map((n) => f(S[`sdk-${n}`]));
+  const [n1, n2, n3] = R.scale.counts;
+  return { early: (b - a) / (n2 - n1), late: (c - b) / (n3 - n2) };
+};
+for (const [what, f, unit] of [
+  ["time to all-ready", (x) => x.allReady.median, "ms"],
+  ["JS heap", (x) => x.heap.median, "B"],
+]) {
+  const s = slope(what, f);
+  const ok = s.late <= Math.max(1.5 * s.early, 0) || (unit === "B" && s.late <= 4096);
+  verdict(4, ok, `linear: ${what} per extra embed, 10→50 ≤ 1.5× 1→10`,
+    `${fmt(s.early, unit === "ms" ? 1 : 0)} ${unit}/embed (1→10), ${fmt(s.late, unit === "ms" ? 1 : 0)} ${unit}/embed (10→50)`);
+}
+const C = R.scale.cycles;
+const leftoverListeners = C.after.listeners.total - C.before.listeners.total;
+verdict(4, C.after.iframes === 0 && leftoverListeners === 0, `${C.n} create/remove cycles: 0 leftover iframes and window listeners`,
+  `${C.after.iframes} iframes, ${leftoverListeners} window listeners (probe saw ${C.listenersWhileMounted.total} while one embed was mounted)`);
+verdict(4, C.heapGrowth < MB, `${C.n} create/remove cycles: heap growth after GC < 1 MB`,
+  `${fmtB(C.heapGrowth)} B JS heap (${fmt(C.heapGrowth / C.n, 0)} B/cycle), wasm memory +${fmtB(C.wasmGrowth)} B`);
+
+const F = R.micro.forwarding.stats;
+{
+  const r = F.sdk.eventsPerSec.median / F.ee2.eventsPerSec.median;
+  verdict(5, r >= 1, `event forwarding ≥ 1.0× EventEmitter2 throughput`,
+    `${fmtB(F.sdk.eventsPerSec.median)} ev/s vs ${fmtB(F.ee2.eventsPerSec.median)} ev/s = ${fmt(r, 3)}× (${fmt(1 / r, 0)}× short); vs raw MessageChannel + EventEmitter2: ${fmt(F.sdk.eventsPerSec.median / F.port.eventsPerSec.median)}×`);
+}
+
+// ------------------------------------------------------------------ report
+const md = [];
+md.push(`# Benchmarks`, ``);
+md.push(`Generated by \`npm run bench\` (bench/run.mjs) on ${R.meta.date}: commit ${R.meta.commit}${R.meta.dirtyHostSources ? " (with uncommitted host sources in the tree)" : ""}, ${R.meta.wasm}, Chromium ${R.meta.chromium} headless, Node ${R.meta.node}, ${R.meta.cpus}; ${R.meta.seconds} s. Publisher origin ${R.meta.origins.publisher}, stream origin ${R.meta.origins.stream} (both loopback, served by bench/server.mjs). Raw numbers: [results.json](results.json). Times in ms; ratios are SDK ÷ baseline from the same run.`, ``);
+
+md.push(`## Targets (issue 7)`, ``);
+md.push(table(["§", "target", "result", "measured"], V.map((v) => [v.section, v.target, v.met ? "met" : "**missed**", v.measured])), ``);
+
+md.push(`## 1. Payload (gzip -9, zlib level 9 as in scripts/size.mjs)`, ``);
+md.push(table(["what", "raw B", "gzip B", "vs target 15,360 B"], [
+  ...P.files.map((f) => [`dist/embed/${f.file}`, fmtB(f.raw), fmtB(f.gzip), ""]),
+  [`**host payload: dist/embed/\\***`, "", `**${fmtB(P.total)}**`, `${fmt(P.total / P.target)}×`],
+  [`script-tag path only (embed.js + wasm)`, "", fmtB(P.scriptTag), `${fmt(P.scriptTag / P.target)}×`],
+  ...P.peers.map((p) => [p.name, fmtB(p.raw), fmtB(p.gzip), `${fmt(p.gzip / P.target)}×`]),
+  [`eventemitter2 (lib/eventemitter2.js, unminified; Coral's bus)`, fmtB(R.payload.eventemitter2.raw), fmtB(R.payload.eventemitter2.gzip), ""],
+  ...P.coral.map((c) => [`reference line: ${c.name}`, "", fmtB(c.bytes), `${fmt(c.bytes / P.target)}×`]),
+]), ``);
+if (P.wasmTop.error) md.push(`Largest wasm functions: not available (${P.wasmTop.error}).`, ``);
+else {
+  md.push(`Largest functions of the host wasm (name-section build: \`wasm-bindgen --target no-modules --keep-debug\` of target/wasm32-unknown-unknown/release/stream_embed.wasm, then \`wasm-opt -Oz -g ${P.wasmTop.flags.join(" ")}\`; the same input without names rebuilds ${P.wasmTop.matchesShipped ? "exactly the shipped" : `**a different** wasm than the shipped`} ${P.wasmTop.shipped}). ${P.wasmTop.header}:`, ``);
+  md.push(table(["bytes", "function"], P.wasmTop.funcs.map((f) => [f.bytes, "`" + f.name + "`"])), ``);
+}
+
+md.push(`## 2. Time to stream (cold cache: new browser context per load; ${R.tts.loads} loads per variant, interleaved, after ${R.tts.warmup} discarded warm-up rounds)`, ``);
+md.push(`From a mark just before the embed's \`<script>\` tag to the iframe being in the DOM (MutationObserver) and to \`ready\`. All variants load their script from the stream origin. *plain JS*: hand-written bench/pages/stream/plain-embed.js creating the same iframe and doing the same handshake (hello → MessageChannel welcome → config → ready) with the same stream page; *pym.js*: \`new pym.Parent\` with a pym.Child page (no wasm in the child, so its \`ready\` = first height message is not the same work).`, ``);
+const T2 = R.tts.stats;
+md.push(table(["variant", "iframe median", "iframe p95", "ready median", "ready p95", "ready ÷ plain", "iframe ÷ plain"], ["sdk", "sdkEager", "plain", "pym"].map((k) => [
+  { sdk: "SDK embed.js, `autoRender: true` (lazy: IntersectionObserver)", sdkEager: "SDK embed.js, `.render()` (eager)", plain: "plain JS (baseline)", pym: "pym.js" }[k],
+  fmt(T2[k].iframe.median, 1), fmt(T2[k].iframe.p95, 1), fmt(T2[k].ready.median, 1), fmt(T2[k].ready.p95, 1),
+  fmt(T2[k].ready.median / T2.plain.ready.median), fmt(T2[k].iframe.median / T2.plain.iframe.median),
+])), ``);
+const ph = R.tts.sdkPhases;
+md.push(`Where the SDK's time goes (medians, same loads): embed.js response end ${fmt(ph.scriptEnd.median, 1)} ms, wasm response end ${fmt(ph.wasmEnd.median, 1)} ms, \`Coral.ready\` ${fmt(ph.coralReady.median, 1)} ms; the loader queues \`createStreamEmbed\` until \`Coral.ready\`, so the iframe cannot be requested before the wasm is fetched and instantiated; with \`autoRender: true\` the SDK then also waits for the container's first IntersectionObserver callback (the next rendering frame) before it creates the iframe.`, ``);
+
+md.push(`## 3. Login round trip (${R.micro.roundTrip.iterations} iterations per method, interleaved blocks of 50 after 100 warm-up)`, ``);
+md.push(`One cross-origin-isolated publisher page (COOP/COEP, 5 µs timers; crossOriginIsolated = ${R.micro.env.crossOriginIsolated}) with three iframes from the stream origin. SDK: \`embed.login(token)\` → stream client \`onLogin\` → \`authState {loggedIn:true}\` listener, alternating two JWT-shaped tokens (${tokensLen(R)} chars). Baselines echo the same token as \`{t:"login", token}\` → \`{t:"authState", loggedIn:true}\`.`, ``);
+md.push(table(["method", "median ms", "p95 ms", "mean ms", "SDK ÷ this (median)", "SDK ÷ this (p95)"], [
+  ["SDK login → authState", RT.sdk, "sdk"], ["raw MessageChannel port (floor)", RT.port, "port"], ["raw window postMessage", RT.win, "win"], ["penpal 7 method call", RT.penpal, "penpal"],
+].map(([n, s]) => [n, fmt(s.median, 3), fmt(s.p95, 3), fmt(s.mean, 3), fmt(RT.sdk.median / s.median), fmt(RT.sdk.p95 / s.p95)])), ``);
+md.push(`Synchronous cost of the \`embed.login(token)\` call itself on the publisher page: median ${fmt(R.micro.roundTrip.loginCallMs.median, 3)} ms, p95 ${fmt(R.micro.roundTrip.loginCallMs.p95, 3)} ms.`, ``);
+
+md.push(`## 4. Scale (${R.scale.reps} page loads per cell, new context each; JS heap = CDP Runtime.getHeapUsage().usedSize of the publisher page after HeapProfiler.collectGarbage; wasm = host wasm linear memory)`, ``);
+md.push(table(["embeds", "SDK all-ready median ms", "plain JS all-ready ms", "SDK ÷ plain", "SDK heap B", "plain heap B", "SDK heap − plain B", "SDK wasm memory B"],
+  [0, ...R.scale.counts].map((n) => {
+    const a = S[`sdk-${n}`], b = S[`plain-${n}`];
+    return [n, n ? fmt(a.allReady.median, 1) : "–", n ? fmt(b.allReady.median, 1) : "–", n ? fmt(a.allReady.median / b.allReady.median) : "–",
+      fmtB(a.heap.median), fmtB(b.heap.median), fmtB(a.heap.median - b.heap.median), fmtB(a.wasm.median)];
+  })), ``);
+md.push(`Create/remove cycles (each waits for \`ready\`, registers \`on\` and \`onAny\` listeners, then \`remove()\`; 20 warm-up cycles first): ${C.n} cycles, ${fmt(C.msPerCycle.median, 1)} ms per cycle (median of 100-cycle chunks). JS heap after GC ${fmtB(C.before.heap)} → ${fmtB(C.after.heap)} B (${C.heapGrowth >= 0 ? "+" : ""}${fmtB(C.heapGrowth)} B; per 100 cycles: ${C.heapTrail.map(fmtB).join(", ")}); wasm memory ${fmtB(C.before.wasm)} → ${fmtB(C.after.wasm)} B; iframes left ${C.after.iframes}; window listeners (CDP DOMDebugger.getEventListeners) ${C.before.listeners.total} before, ${C.listenersWhileMounted.total} with one embed mounted (${JSON.stringify(C.listenersWhileMounted.byType)}), ${C.after.listeners.total} after.`, ``);
+
+md.push(`## 5. Event forwarding (${R.micro.forwarding.events.toLocaleString("en-US")} events, ${R.micro.forwarding.runs} runs each, interleaved, same page as §3)`, ``);
+md.push(`SDK: the bench stream page calls \`client.emit("commentCreated", {i, commentID})\` ${R.micro.forwarding.events} times; the publisher's \`embed.on("commentCreated")\` listener counts them. Total = from the request to the last delivery. Baselines: *EventEmitter2 in page* (the issue's baseline: \`ee.emit\` of the same events in the host page, no transport), and *raw MessageChannel + EventEmitter2* (Coral-style: the echo iframe posts the same events over a port, the host re-emits them on EventEmitter2).`, ``);
+md.push(table(["path", "total median ms", "total p95 ms", "events/s (median)", "host-side events/s (first→last)", "SDK ÷ this (events/s)", "all delivered"], [
+  ["SDK stream client → host listener", F.sdk], ["raw MessageChannel + EventEmitter2", F.port], ["EventEmitter2 in page (baseline)", F.ee2],
+].map(([n, s]) => [n, fmt(s.totalMs.median, 1), fmt(s.totalMs.p95, 1), fmtB(s.eventsPerSec.median), fmtB(s.hostEventsPerSec.median), fmt(F.sdk.eventsPerSec.median / s.eventsPerSec.median, 3), s.allDelivered])), ``);
+
+function tokensLen() {
+  return R.micro.tokenLength || "~250";
+}
+
+const text = md.join("\n");
+console.log(text);
+if (!quick || process.env.BENCH_WRITE === "1") {
+  writeFileSync(join(ROOT, "bench/results.md"), text);
+  writeFileSync(join(ROOT, "bench/results.json"), JSON.stringify({ ...R, verdicts: V }, null, 1) + "\n");
+  log(`wrote bench/results.md and bench/results.json (${R.meta.seconds} s)`);
+}
