@@ -672,10 +672,11 @@ fn render(id: u32) -> Result<(), JsValue> {
         iframe.set_title("Comments");
         iframe.set_attribute("referrerpolicy", "no-referrer")?;
         iframe.set_attribute("scrolling", "no")?;
-        iframe.set_attribute(
-            "style",
+        // CSSOM, not a `style` attribute: a strict publisher CSP (no
+        // 'unsafe-inline' for style-src) blocks style attributes.
+        iframe.style().set_css_text(
             "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden",
-        )?;
+        );
         let mount = Mount::new(id, &window, iframe, e.origin.clone(), HOOKS);
         e.container.append_child(&mount.iframe)?;
         e.mount = Some(mount);

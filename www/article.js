@@ -1,4 +1,5 @@
-// Article page: the `embed.login(token)` / `embed.logout()` path.
+// Article page: the login-callback path (Spoke's TOKEN_AUTH_URL flow) and
+// `embed.login(token)` / `embed.logout()`.
 (function () {
   "use strict";
   var embed = Coral.createStreamEmbed({
@@ -11,11 +12,10 @@
   });
   window.embed = embed;
 
-  var token = demo.takeToken();
-  if (token) {
-    // Login the current embed with the token from the publisher's login page.
-    embed.login(token);
-  }
+  // The login page redirected back here with #jwt=<token>: sign in with it
+  // and take it out of the address bar (history.replaceState).
+  demo.peekToken();
+  Coral.handleLoginCallback(embed);
 
   document.getElementById("publisher-logout").addEventListener("click", function () {
     demo.forget();

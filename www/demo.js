@@ -1,9 +1,11 @@
 // Shared helpers of the demo publisher pages (not part of the SDK).
-// The publisher keeps its reader's token in sessionStorage, as a real site
-// keeps its own session, and hands it to the embed on every page load.
+// The demo publisher keeps no session and stores no token anywhere: the
+// token arrives in the URL fragment from the login page and lives only in
+// memory. A real publisher issues a fresh token from its own session on
+// every page load.
 (function () {
   "use strict";
-  var KEY = "demo.jwt";
+  var current = null;
   var events = (window.demoEvents = []);
 
   function decode(token) {
@@ -22,7 +24,7 @@
   }
 
   function showUser() {
-    var token = sessionStorage.getItem(KEY);
+    var token = current;
     var who = document.getElementById("publisher-user");
     var login = document.getElementById("publisher-login");
     var logout = document.getElementById("publisher-logout");
@@ -46,19 +48,23 @@
   }
 
   window.demo = {
-    /** The token from `#jwt=…` (then removed from the URL) or the stored one. */
+    /** The token from `#jwt=…`, removed from the URL (options page). */
     takeToken: function () {
-      var m = /^#jwt=([^&]+)/.exec(location.hash);
-      if (m) {
-        var token = decodeURIComponent(m[1]);
-        history.replaceState(null, "", location.pathname + location.search);
-        sessionStorage.setItem(KEY, token);
-      }
+      var token = window.demo.peekToken();
+      if (token) history.replaceState(null, "", location.pathname + location.search);
+      current = token;
       showUser();
-      return sessionStorage.getItem(KEY);
+      return token;
+    },
+    /** The `#jwt=…` token, left in place (for the header only). */
+    peekToken: function () {
+      var m = /^#jwt=([^&]+)/.exec(location.hash);
+      current = m ? decodeURIComponent(m[1]) : current;
+      showUser();
+      return m ? current : null;
     },
     forget: function () {
-      sessionStorage.removeItem(KEY);
+      current = null;
       showUser();
     },
     /** Publisher-side handlers: the `events` option of createStreamEmbed. */

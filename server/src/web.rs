@@ -488,10 +488,26 @@ pub fn template(html: &str, cfg: &Config) -> String {
         .replace("{{PUBLISHER_ORIGIN}}", &cfg.publisher_origin())
 }
 
-fn publisher_html(html: String) -> Response {
+/// The strict policy the demo publisher pages are served under: exactly
+/// what a publisher needs for the embed (README, "Content Security
+/// Policy"), no inline scripts or styles.
+pub fn publisher_csp(stream_origin: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {s} 'wasm-unsafe-eval'; connect-src 'self' {s}; \
+         frame-src {s}; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        s = stream_origin
+    )
+}
+
+fn publisher_html(html: String, stream_origin: &str) -> Response {
     let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     // The article pages carry tokens in their fragment: never leak the URL.
     set(&mut resp, header::REFERRER_POLICY, "no-referrer");
+    if let Ok(v) = header::HeaderValue::from_str(&publisher_csp(stream_origin)) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     resp
 }
 
@@ -521,7 +537,10 @@ async fn www_file(State(st): State<Shared>, method: Method, uri: axum::http::Uri
             // `/article` → `/article.html`
             match tokio::fs::read(file.with_extension("html")).await {
                 Ok(b) if rel.extension().is_none() => {
-                    return publisher_html(template(&String::from_utf8_lossy(&b), &st.cfg))
+                    return publisher_html(
+                        template(&String::from_utf8_lossy(&b), &st.cfg),
+                        &st.cfg.stream_origin(),
+                    )
                 }
                 _ => return not_found(&path),
             }
@@ -529,7 +548,10 @@ async fn www_file(State(st): State<Shared>, method: Method, uri: axum::http::Uri
     };
     let ct = content_type(&path);
     if ct.starts_with("text/html") {
-        return publisher_html(template(&String::from_utf8_lossy(&bytes), &st.cfg));
+        return publisher_html(
+            template(&String::from_utf8_lossy(&bytes), &st.cfg),
+            &st.cfg.stream_origin(),
+        );
     }
     let mut resp = ([(header::CONTENT_TYPE, ct)], bytes).into_response();
     set(&mut resp, header::REFERRER_POLICY, "no-referrer");
@@ -588,7 +610,7 @@ async fn login_page(State(st): State<Shared>, Query(q): Query<LoginQuery>) -> Re
     let html = template(&tpl, &st.cfg)
         .replace("{{USER_OPTIONS}}", &options)
         .replace("{{RETURN}}", &html_escape(&ret));
-    publisher_html(html)
+    publisher_html(html, &st.cfg.stream_origin())
 }
 
 #[derive(Deserialize)]

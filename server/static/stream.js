@@ -278,9 +278,29 @@ function renderComment(c) {
   }
   for (const b of c.author.badges || []) meta.append(el("span", { class: "badge" }, b));
   const t = el("time", { class: "comment-time", datetime: new Date(c.createdAt * 1000).toISOString() }, timeLabel(c.createdAt));
-  meta.append(t);
+  // Permalink: the host puts ?commentID= in the publisher's URL (pushState).
+  const link = el("a", { class: "permalink", href: "#comment-" + c.id, title: "Link to this comment" });
+  link.append(t);
+  link.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    highlight(String(c.id));
+    if (client) client.setCommentID(String(c.id));
+  });
+  meta.append(link);
   li.append(meta, el("p", { class: "comment-body" }, c.body));
   return li;
+}
+
+let permalinkID = params.get("commentID") || null;
+
+/** Marks the permalinked comment (or none) and scrolls it into view. */
+function highlight(id) {
+  permalinkID = id || null;
+  for (const li of document.querySelectorAll("#comments > li.comment")) {
+    const on = li.dataset.id === permalinkID;
+    li.classList.toggle("highlighted", on);
+    if (on) li.scrollIntoView({ block: "nearest" });
+  }
 }
 
 function setCount(n) {
@@ -305,6 +325,7 @@ async function loadComments() {
       return;
     }
     $("comments").replaceChildren(...res.data.comments.map(renderComment));
+    if (permalinkID) highlight(permalinkID);
     setCount(res.data.count);
   } catch {
     if (seq === commentsSeq) formStatus("Could not load comments.");
@@ -418,6 +439,7 @@ async function main() {
     },
     onLogin,
     onLogout,
+    onCommentID: (id) => highlight(id),
   });
   // A token may already be there (config.accessToken) before callbacks fired.
   if (client.token && client.token !== currentToken) onLogin(client.token);

@@ -37,6 +37,7 @@ struct State {
     on_config: Option<Function>,
     on_login: Option<Function>,
     on_logout: Option<Function>,
+    on_comment_id: Option<Function>,
     _welcome: EventListener,
     port: Option<Port>,
     /// Messages sent before the channel existed, delivered on connection.
@@ -127,6 +128,16 @@ fn on_host_message(msg: Msg<JsValue>) {
             set_token(token);
         }
         Msg::Login { token } => set_token(Some(token)),
+        Msg::CommentId { comment_id } => {
+            let cb = with(|s| {
+                if let Some(c) = s.config.as_mut() {
+                    c.comment_id = comment_id.clone();
+                }
+                s.on_comment_id.clone()
+            })
+            .flatten();
+            call(cb, &comment_id.map(JsValue::from).unwrap_or(JsValue::NULL));
+        }
         Msg::Logout => set_token(None),
         Msg::RefreshAccessToken { token } => {
             let token = token.filter(|t| with(|s| s.rejected.as_ref() != Some(t)) == Some(true));
@@ -186,7 +197,8 @@ fn callback(rec: &JsRecord, key: &str) -> Option<Function> {
 }
 
 /// Connects to the host page. `callbacks` may have `onConfig(config)`,
-/// `onLogin(token)` and `onLogout()`. Only one client exists per page; a
+/// `onLogin(token)`, `onLogout()` and `onCommentID(id or null)` (the
+/// reader moved through the page history to or from a permalink). Only one client exists per page; a
 /// second `connect` replaces the first.
 #[wasm_bindgen]
 pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
@@ -218,6 +230,7 @@ pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
         on_config: callback(&rec, "onConfig"),
         on_login: callback(&rec, "onLogin"),
         on_logout: callback(&rec, "onLogout"),
+        on_comment_id: callback(&rec, "onCommentID"),
         _welcome: welcome,
         port: None,
         outbox: Vec::new(),
@@ -282,6 +295,18 @@ impl StreamClient {
     pub fn ready(&self) {
         send(Msg::Ready);
         report_height();
+    }
+
+    /// The reader opened a comment permalink (or closed it, with `null`):
+    /// the host records it in the page URL with `history.pushState`.
+    #[wasm_bindgen(js_name = setCommentID)]
+    pub fn set_comment_id(&self, comment_id: Option<String>) {
+        with(|s| {
+            if let Some(c) = s.config.as_mut() {
+                c.comment_id = comment_id.clone();
+            }
+        });
+        send(Msg::Permalink { comment_id });
     }
 
     /// The reader signed out inside the stream.

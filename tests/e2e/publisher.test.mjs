@@ -1,0 +1,206 @@
+// End-to-end: the publisher experience (issue 6). Strict CSP demo page,
+// Talk v4 compatibility, lazy render, permalinks, a blocked stream, and the
+// main flow with third-party cookies blocked.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer,
+  startPageServer,
+  launchBrowser,
+  mintToken,
+  streamFrame,
+  recordConsole,
+} from "./harness.mjs";
+
+let server, browser, pages;
+
+before(async () => {
+  pages = await startPageServer();
+  server = await startServer(
+    // Coral SSO (generated dev secret) plus the Talk v4 profile.
+    {
+      CORAL_SSO_SECRET: "c".repeat(40),
+      TALK_JWT_SECRET: "t".repeat(40),
+      TALK_JWT_ISSUER: "talk-token-example",
+      TALK_JWT_AUDIENCE: "talk",
+    },
+    { allowOrigins: [pages.origin] }
+  );
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await pages?.stop();
+});
+
+let n = 0;
+async function open(body, b = browser) {
+  const context = await b.newContext();
+  const page = await context.newPage();
+  const consoleLog = recordConsole(page);
+  const path = `/pub-${++n}.html`;
+  pages.set(path, `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>${body}</body></html>`);
+  await page.goto(pages.origin + path);
+  return { page, context, consoleLog };
+}
+
+async function waitAuth(frame, state) {
+  await frame.waitForFunction((s) => document.getElementById("auth-state").textContent.trim() === s, state, {
+    timeout: 10000,
+  });
+}
+
+test("demo pages are served under the strict CSP and work with no violation", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__violations.push(e.violatedDirective + " " + e.blockedURI)
+    );
+  });
+  const res = await page.goto(server.publisher + "/");
+  const csp = res.headers()["content-security-policy"];
+  assert.match(csp, /script-src 'self' http:\/\/127\.0\.0\.1:\d+ 'wasm-unsafe-eval'/);
+  assert.match(csp, /frame-src http:\/\/127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-out");
+  await page.evaluate(async (t) => window.embed.login(t), await mintToken(server, { user: "bob" }));
+  await waitAuth(frame, "signed-in");
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});
+
+test("Talk v4: Coral.Talk.render from 000 works verbatim, verified by the talk-v4 profile", async () => {
+  const token = await mintToken(server, { user: "tess" });
+  const { page, context } = await open(`
+<div id="coralStreamEmbed"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+var talk = Coral.Talk.render(document.getElementById('coralStreamEmbed'), {
+  talk: "${server.stream}/",
+  asset_id: "talk-asset-1",
+  // ...
+  auth_token: '${token}',
+});
+</script>`);
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-in");
+  await frame.waitForFunction(() => document.getElementById("username").dataset.verified === "true");
+  assert.equal((await frame.textContent("#username")).trim(), "tess");
+  assert.match(frame.url(), /storyID=talk-asset-1/);
+  await page.evaluate(() => talk.logout());
+  await waitAuth(frame, "signed-out");
+  await page.evaluate((t) => talk.login(t), token);
+  await waitAuth(frame, "signed-in");
+  await context.close();
+});
+
+test("autoRender is lazy: no stream request until the container nears the viewport", async () => {
+  const { page, context } = await open(`
+<div style="height: 4000px">article…</div>
+<div id="coral_thread"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "lazy-1" });
+</script>`);
+  await page.evaluate(() => Coral.ready);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator("iframe").count(), 0, "rendered while far away");
+  assert.equal(await page.evaluate(() => embed.rendered), false);
+  await page.evaluate(() => document.getElementById("coral_thread").scrollIntoView());
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-out");
+  await context.close();
+});
+
+test("permalinks: the stream updates the publisher URL; back tells the stream", async () => {
+  const token = await mintToken(server, { user: "bob" });
+  const { page, context } = await open(`
+<div id="coral_thread"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+window.__events = [];
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "perma-1", accessToken: "${token}",
+  events: function (e) { e.onAny(function (n) { __events.push(n); }); } });
+</script>`);
+  const frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-in");
+  await frame.fill("#comment-body", "permalink me");
+  await frame.click("#post-comment");
+  await frame.waitForSelector('.comment-body:text-is("permalink me")');
+  const id = await frame.getAttribute("#comments > li.comment", "data-id");
+  await frame.click("#comments > li.comment .permalink");
+  await page.waitForFunction((id) => new URLSearchParams(location.search).get("commentID") === id, id);
+  assert.equal(await frame.getAttribute("#comments > li.comment", "class"), "comment highlighted");
+  await page.goBack();
+  await frame.waitForFunction(() => !document.querySelector("#comments > li.highlighted"));
+  assert.equal(page.frames().length, 2, "no reload");
+
+  // Opening the page with ?commentID= renders at once and fires showPermalink.
+  await page.goto(page.url().split("?")[0] + "?commentID=" + id);
+  await page.waitForFunction(() => window.__events && window.__events.includes("showPermalink"));
+  const again = await streamFrame(page, server);
+  await again.waitForSelector("#comments > li.highlighted");
+  await context.close();
+});
+
+test("a stream the page may not frame is reported once as an `error` event", async () => {
+  // A publisher origin missing from ALLOWED_ORIGINS: frame-ancestors refuses.
+  const other = await startPageServer();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const consoleLog = recordConsole(page);
+    other.set(
+      "/blocked.html",
+      `<!doctype html><div id="coral_thread"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+window.__errors = [];
+Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "x",
+  events: function (e) { e.on("error", function (d) { __errors.push(d.code); }); } });
+</script>`
+    );
+    await page.goto(other.origin + "/blocked.html");
+    await page.waitForFunction(() => window.__errors.length > 0, null, { timeout: 15000 });
+    await page.waitForTimeout(500);
+    assert.deepEqual(await page.evaluate(() => window.__errors), ["STREAM_UNREACHABLE"]);
+    const said = consoleLog.filter((l) => l.type === "error" && l.text.includes("did not answer"));
+    assert.equal(said.length, 1);
+    assert.match(said[0].text, /frame-ancestors/);
+    await context.close();
+  } finally {
+    await other.stop();
+  }
+});
+
+test("third-party cookies blocked: sign-in, comment and logout still work", async () => {
+  const strict = await launchBrowser(["--test-third-party-cookie-phaseout"]);
+  try {
+    const token = await mintToken(server, { user: "bob" });
+    const { page, context } = await open(
+      `
+<div id="coral_thread"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "cookies-1", accessToken: "${token}" });
+</script>`,
+      strict
+    );
+    const frame = await streamFrame(page, server);
+    // Third-party storage access is really blocked in this browser.
+    assert.equal(await frame.evaluate(() => document.hasStorageAccess()), false);
+    await waitAuth(frame, "signed-in");
+    await frame.fill("#comment-body", "no cookies needed");
+    await frame.click("#post-comment");
+    await frame.waitForSelector('.comment-body:text-is("no cookies needed")');
+    await page.evaluate(() => embed.logout());
+    await waitAuth(frame, "signed-out");
+    await context.close();
+  } finally {
+    await strict.close();
+  }
+});
