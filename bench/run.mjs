@@ -176,6 +176,10 @@ md.push(table(["method", "median ms", "p95 ms", "mean ms", "SDK ÷ this (median)
 ].map(([n, s]) => [n, fmt(s.median, 3), fmt(s.p95, 3), fmt(s.mean, 3), fmt(RT.sdk.median / s.median), fmt(RT.sdk.p95 / s.p95)])), ``);
 md.push(`Synchronous cost of the \`embed.login(token)\` call itself on the publisher page: median ${fmt(R.micro.roundTrip.loginCallMs.median, 3)} ms, p95 ${fmt(R.micro.roundTrip.loginCallMs.p95, 3)} ms.`, ``);
 
+const topList = (pr) => pr.top.slice(0, 6).map((t) => `\`${t.name}\` ${fmt(t.ms, 1)}`).join(", ");
+const PR = R.micro.profiles;
+md.push(`Publisher-page CPU profile (CDP Profiler, 50 µs sampling, 200 round trips each; the stream iframes run in another process and are not included): SDK busy ${fmt(PR.roundTrip.sdk.busyMs, 1)} ms (${fmt((PR.roundTrip.sdk.busyMs / 200) * 1000, 0)} µs per login; top self time in ms: ${topList(PR.roundTrip.sdk)}); raw port busy ${fmt(PR.roundTrip.port.busyMs, 1)} ms (${fmt((PR.roundTrip.port.busyMs / 200) * 1000, 0)} µs); penpal busy ${fmt(PR.roundTrip.penpal.busyMs, 1)} ms (${fmt((PR.roundTrip.penpal.busyMs / 200) * 1000, 0)} µs).`, ``);
+
 md.push(`## 4. Scale (${R.scale.reps} page loads per cell, new context each; JS heap = CDP Runtime.getHeapUsage().usedSize of the publisher page after HeapProfiler.collectGarbage; wasm = host wasm linear memory)`, ``);
 md.push(table(["embeds", "SDK all-ready median ms", "plain JS all-ready ms", "SDK ÷ plain", "SDK heap B", "plain heap B", "SDK heap − plain B", "SDK wasm memory B"],
   [0, ...R.scale.counts].map((n) => {
@@ -190,6 +194,8 @@ md.push(`SDK: the bench stream page calls \`client.emit("commentCreated", {i, co
 md.push(table(["path", "total median ms", "total p95 ms", "events/s (median)", "host-side events/s (first→last)", "SDK ÷ this (events/s)", "all delivered"], [
   ["SDK stream client → host listener", F.sdk], ["raw MessageChannel + EventEmitter2", F.port], ["EventEmitter2 in page (baseline)", F.ee2],
 ].map(([n, s]) => [n, fmt(s.totalMs.median, 1), fmt(s.totalMs.p95, 1), fmtB(s.eventsPerSec.median), fmtB(s.hostEventsPerSec.median), fmt(F.sdk.eventsPerSec.median / s.eventsPerSec.median, 3), s.allDelivered])), ``);
+
+md.push(`Publisher-page CPU profile of one run each (${R.micro.forwarding.events} events): SDK busy ${fmt(PR.forwarding.sdk.busyMs, 0)} ms (${fmt((PR.forwarding.sdk.busyMs / R.micro.forwarding.events) * 1000, 1)} µs per event; top self time in ms: ${topList(PR.forwarding.sdk)}); raw MessageChannel + EventEmitter2 busy ${fmt(PR.forwarding.port.busyMs, 0)} ms (${fmt((PR.forwarding.port.busyMs / R.micro.forwarding.events) * 1000, 1)} µs per event; ${topList(PR.forwarding.port)}); EventEmitter2 in page busy ${fmt(PR.forwarding.ee2.busyMs, 1)} ms. \`(program)\` is the browser's own work outside JS and wasm (receiving, deserializing and dispatching each message); profiling slows every path.`, ``);
 
 function tokensLen() {
   return R.micro.tokenLength || "~250";

@@ -117,6 +117,28 @@ window.forward = async function (kind, n) {
 };
 </script>`;
 
+/** Host-page CPU profile of `fn`: busy (non-idle) ms and the top self-time functions. */
+async function profiled(cdp, fn) {
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  await cdp.send("Profiler.start");
+  const result = await fn();
+  const { profile } = await cdp.send("Profiler.stop");
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const cf = byId.get(id).callFrame;
+    if (cf.functionName === "(idle)") return;
+    busy += dt;
+    const key = `${cf.functionName || "(anonymous)"} ${cf.url ? cf.url.split("/").pop() : ""}`.trim();
+    self.set(key, (self.get(key) || 0) + dt);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, ms]) => ({ name, ms }));
+  return { result, busyMs: busy, top };
+}
+
 export async function runMicro(browser, srv, tokens, { iterations = 500, block = 50, events = 10000, eventRuns = 7, log = () => {} } = {}) {
   srv.set("/micro.html", html("Article", "", page(srv.stream, tokens)), { isolated: true });
   const context = await browser.newContext();
@@ -145,6 +167,12 @@ export async function runMicro(browser, srv, tokens, { iterations = 500, block =
   for (let r = 0; r < eventRuns; r++) {
     for (const k of shuffle(fkinds)) fw[k].push(await pg.evaluate(([k, n]) => window.forward(k, n), [k, events]));
   }
+  // Where the publisher page's CPU goes (its own process; the stream
+  // iframes are out-of-process and not in this profile).
+  const cdp = await context.newCDPSession(pg);
+  const profiles = { forwarding: {}, roundTrip: {} };
+  for (const k of fkinds) profiles.forwarding[k] = await profiled(cdp, () => pg.evaluate(([k, n]) => window.forward(k, n), [k, events]));
+  for (const k of kinds) profiles.roundTrip[k] = await profiled(cdp, () => pg.evaluate(([k, n]) => window.roundTrips(k, n), [k, 200]));
   log(`  event forwarding: ${eventRuns} runs × ${events} events × ${fkinds.length} done`);
   await context.close();
 
@@ -169,5 +197,6 @@ export async function runMicro(browser, srv, tokens, { iterations = 500, block =
       loginCallMs: stats(loginCall),
     },
     forwarding: { events, runs: eventRuns, raw: fw, stats: fstats },
+    profiles,
   };
 }
