@@ -4,6 +4,8 @@
 //!
 //! `cargo test -p stream-embed --test proptest`
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use stream_embed::options::origin_of;
@@ -28,6 +30,8 @@ const TYPES: &[&str] = &[
     "height",
     "getRefreshAccessToken",
     "authState",
+    "permalink",
+    "commentID",
     "Hello",
     "LOGIN",
     "",
@@ -124,7 +128,7 @@ fn any_record() -> impl Strategy<Value = MapRecord> {
     );
     (
         header,
-        prop::collection::vec((any_key(), any_val()), 0..12),
+        prop::collection::vec((any_key(), any_val()), 0..8),
         any::<bool>(),
     )
         .prop_map(|((ns, t), rest, header_first)| {
@@ -165,6 +169,9 @@ fn check_invariants(m: &Msg<String>, from: From, rec: &MapRecord) -> Result<(), 
         Msg::Login { token } => prop_assert!(!token.is_empty() && token.len() <= MAX_TOKEN),
         Msg::RefreshAccessToken { token } => prop_assert!(valid_token(token)),
         Msg::Config(c) => prop_assert!(valid_token(&c.access_token)),
+        Msg::Permalink { comment_id } | Msg::CommentId { comment_id } => prop_assert!(comment_id
+            .as_ref()
+            .is_none_or(|c| !c.is_empty() && c.len() <= MAX_EVENT_NAME)),
         _ => {}
     }
     Ok(())
@@ -210,6 +217,15 @@ fn any_config() -> impl Strategy<Value = Config> {
         )
 }
 
+fn comment_id() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(prop_oneof![
+        "[a-zA-Z0-9-]{1,40}",
+        any::<String>().prop_filter("non-empty, bounded", |s| {
+            !s.is_empty() && s.len() <= MAX_EVENT_NAME
+        }),
+    ])
+}
+
 /// Any message that satisfies the protocol's invariants.
 fn valid_msg() -> impl Strategy<Value = Msg<String>> {
     let name = prop_oneof![
@@ -233,6 +249,8 @@ fn valid_msg() -> impl Strategy<Value = Msg<String>> {
             .prop_map(|px| Msg::Height { px }),
         Just(Msg::GetRefreshAccessToken),
         any::<bool>().prop_map(|logged_in| Msg::AuthState { logged_in }),
+        comment_id().prop_map(|comment_id| Msg::Permalink { comment_id }),
+        comment_id().prop_map(|comment_id| Msg::CommentId { comment_id }),
     ]
 }
 
