@@ -46,3 +46,9 @@ for f in "$OUT"/embed/*; do
   printf '  %-36s %7d B  %6d B gzip -9\n' "$f" "$(wc -c <"$f")" "$gz"
 done
 echo "host payload (dist/embed/*, gzip -9): $total B"
+echo "subresource integrity (sha384):"
+node -e '
+  const { createHash } = require("crypto"), fs = require("fs");
+  for (const f of process.argv.slice(1))
+    console.log("  " + f.split("/").pop().padEnd(36) + " sha384-" + createHash("sha384").update(fs.readFileSync(f)).digest("base64"));
+' "$OUT"/embed/*

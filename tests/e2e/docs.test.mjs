@@ -1,0 +1,122 @@
+// The README's snippets, run verbatim: every ```html / ```js block preceded
+// by `<!-- e2e:NAME -->` is extracted, its placeholders (STREAM_HOST,
+// SSO_TOKEN, TALK_TOKEN) are filled in, and it must work in Chromium.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole } from "./harness.mjs";
+
+const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+const snippets = {};
+for (const m of readme.matchAll(/<!-- e2e:(\w+) -->\n```(?:html|js)\n([\s\S]*?)```/g)) snippets[m[1]] = m[2];
+
+let server, browser, pages;
+before(async () => {
+  pages = await startPageServer();
+  server = await startServer(
+    {
+      CORAL_SSO_SECRET: "c".repeat(40),
+      TALK_JWT_SECRET: "t".repeat(40),
+      TALK_JWT_ISSUER: "talk-token-example",
+      TALK_JWT_AUDIENCE: "talk",
+    },
+    { allowOrigins: [pages.origin] }
+  );
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await pages?.stop();
+});
+
+function fill(code, tokens = {}) {
+  let out = code.replaceAll("https://STREAM_HOST", server.stream);
+  for (const [k, v] of Object.entries(tokens)) out = out.replaceAll(k, v);
+  assert.ok(!/STREAM_HOST|SSO_TOKEN|TALK_TOKEN/.test(out), "unfilled placeholder");
+  return out;
+}
+
+let n = 0;
+async function open(html, hash = "") {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const consoleLog = recordConsole(page);
+  const path = `/doc-${++n}.html`;
+  pages.set(path, `<!doctype html><meta charset="utf-8"><title>doc</title>${html}`);
+  await page.goto(pages.origin + path + hash);
+  return { page, context, consoleLog };
+}
+
+async function signedInAs(frame, name) {
+  await frame.waitForFunction(
+    (n) =>
+      document.getElementById("auth-state").textContent.trim() === "signed-in" &&
+      document.getElementById("username").textContent.trim() === n,
+    name,
+    { timeout: 10000 }
+  );
+}
+
+test("README has every tagged snippet", () => {
+  assert.deepEqual(Object.keys(snippets).sort(), ["callback", "embed", "esm", "events", "login", "refresh", "talk"]);
+});
+
+test("README: Embed on your site, then Single sign-on login()/logout()", async () => {
+  const bob = await mintToken(server, { user: "bob" });
+  const alice = await mintToken(server, { user: "alice" });
+  const { page, context } = await open(fill(snippets.embed, { SSO_TOKEN: bob }));
+  const frame = await streamFrame(page, server);
+  await signedInAs(frame, "bob");
+  await page.evaluate(fill(snippets.login, { SSO_TOKEN: alice }));
+  await signedInAs(frame, "alice");
+  await context.close();
+});
+
+test("README: ES module", async () => {
+  const { page, context } = await open(fill(snippets.esm));
+  const frame = await streamFrame(page, server);
+  await frame.waitForFunction(() => document.getElementById("auth-state").textContent.trim() === "signed-out");
+  await context.close();
+});
+
+test("README: refreshAccessToken before exp", async () => {
+  const soon = await mintToken(server, { user: "bob", expiresIn: 30 });
+  pages.set("/sso-token", await mintToken(server, { user: "alice" }));
+  const { page, context } = await open(fill(snippets.refresh, { SSO_TOKEN: soon }));
+  const frame = await streamFrame(page, server);
+  await signedInAs(frame, "alice");
+  await context.close();
+});
+
+test("README: login callback", async () => {
+  const bob = await mintToken(server, { user: "bob" });
+  const { page, context } = await open(fill(snippets.callback), "#jwt=" + bob);
+  const frame = await streamFrame(page, server);
+  await signedInAs(frame, "bob");
+  assert.ok(!page.url().includes(bob), "token left in the address bar");
+  await context.close();
+});
+
+test("README: Events", async () => {
+  const { page, context, consoleLog } = await open(
+    `<div id="coral_thread"></div><script src="${server.stream}/embed.js"></script><script>${fill(snippets.events)}</script>`
+  );
+  const frame = await streamFrame(page, server);
+  await frame.click("#sign-in");
+  const deadline = Date.now() + 10000;
+  while (!consoleLog.some((l) => l.text.startsWith("stream event loginPrompt")) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.ok(consoleLog.some((l) => l.text.startsWith("stream event ready")));
+  assert.ok(consoleLog.some((l) => l.text.startsWith("stream event loginPrompt")));
+  await context.close();
+});
+
+test("README: Migrating from Talk v4", async () => {
+  const tess = await mintToken(server, { user: "tess" });
+  const { page, context } = await open(fill(snippets.talk, { TALK_TOKEN: tess }));
+  const frame = await streamFrame(page, server);
+  await signedInAs(frame, "tess");
+  await context.close();
+});
