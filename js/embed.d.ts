@@ -7,6 +7,8 @@ export type StreamEmbedErrorCode =
   | "NOT_MOUNTED"
   | "INVALID_ARGUMENT"
   | "TOKEN_MALFORMED"
+  | "TOKEN_EXPIRED"
+  | "TOKEN_CLAIM_MISSING"
   | "TOKEN_TOO_LARGE";
 
 /** An error thrown by the SDK. Never contains a token. */
@@ -15,6 +17,8 @@ export interface StreamEmbedError extends Error {
   code: StreamEmbedErrorCode;
   /** The option concerned, for `INVALID_OPTION`. */
   option?: string;
+  /** The missing claim, for `TOKEN_CLAIM_MISSING` (e.g. `user.email`). */
+  claim?: string;
 }
 
 /** Events forwarded from the stream (by name) plus the embed's own. */
@@ -30,6 +34,10 @@ export interface StreamEmbedEvents {
   /** The token expired. */
   tokenExpired: undefined;
   "signOut.success": undefined;
+  /** A permalinked comment is shown (fired asynchronously after construction). */
+  showPermalink: { commentID: string };
+  /** The iframe loaded but the stream never answered (frame-ancestors, CSP, down). */
+  error: { code: "STREAM_UNREACHABLE"; message: string };
   showAuthPopup: { view?: string } | undefined;
   [name: string]: unknown;
 }
@@ -74,6 +82,8 @@ export interface StreamEmbedConfig {
   enableDeprecatedEvents?: boolean;
   /** Accepted for compatibility; ignored. */
   amp?: boolean;
+  /** Sign in with a `#jwt=`/`?jwt=` token in the page URL and remove it. */
+  handleLoginCallback?: boolean;
 }
 
 /** A comment stream on the page. */
@@ -86,12 +96,28 @@ export interface StreamEmbed extends StreamEmbedEmitter {
   login(token: string): void;
   /** Signs the reader out. */
   logout(): void;
+  /** Signs in with a `#jwt=`/`?jwt=` token from the URL (removed first). */
+  handleLoginCallback(): boolean;
   /** Whether the stream iframe is in the page. */
   readonly rendered: boolean;
 }
 
+/** Talk v4's render options. */
+export interface TalkRenderOptions {
+  /** The stream server root (Talk v4's `talk`). */
+  talk: string;
+  asset_id?: string;
+  asset_url?: string;
+  auth_token?: string;
+  events?: (emitter: StreamEmbedEmitter) => void;
+}
+
 export interface CoralGlobal {
   createStreamEmbed(config: StreamEmbedConfig): StreamEmbed;
+  /** Same as `embed.handleLoginCallback()`. */
+  handleLoginCallback(embed: StreamEmbed): boolean;
+  /** Talk v4 compatibility: renders at once. */
+  Talk: { render(element: Element, opts: TalkRenderOptions): StreamEmbed };
   /** Resolves when the SDK's wasm is loaded; errors then throw synchronously. */
   ready: Promise<CoralGlobal>;
 }

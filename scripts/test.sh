@@ -25,6 +25,9 @@ grep -E '^(test |test result)|panicked|^error' target/browser-tests.log
 step "end-to-end: playwright-core + /usr/bin/chromium, two origins"
 node --test --test-concurrency=1 tests/e2e/ || status=1
 
+step "types: tsc on the published .d.ts"
+node_modules/.bin/tsc -p tests/types && echo "types ok" || status=1
+
 step "size budget"
 node scripts/size.mjs || status=1
 

@@ -204,3 +204,32 @@ var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, stor
     await strict.close();
   }
 });
+
+test("auto-height: the iframe follows its content, growing and shrinking, with no scrollbar", async () => {
+  const { page, context } = await open(`
+<div id="coral_thread"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "height-1" });
+</script>`);
+  const frame = await streamFrame(page, server);
+  await frame.waitForFunction(() => document.getElementById("auth-state"));
+  const iframe = page.locator("#coral_thread iframe");
+  const fits = () =>
+    frame.evaluate(() => Math.abs(innerHeight - Math.ceil(document.documentElement.getBoundingClientRect().height)) <= 1);
+  await page.waitForFunction(() => parseFloat(document.querySelector("iframe").style.height) > 0);
+  await frame.waitForFunction(() => Math.abs(innerHeight - Math.ceil(document.documentElement.getBoundingClientRect().height)) <= 1);
+  const before = await iframe.evaluate((f) => f.getBoundingClientRect().height);
+  await frame.evaluate(() => {
+    const d = document.createElement("div");
+    d.id = "tall";
+    d.style.height = "900px";
+    document.body.appendChild(d);
+  });
+  await page.waitForFunction((b) => document.querySelector("iframe").getBoundingClientRect().height >= b + 900, before);
+  assert.ok(await fits(), "iframe taller or shorter than its content");
+  await frame.evaluate(() => document.getElementById("tall").remove());
+  await page.waitForFunction((b) => Math.abs(document.querySelector("iframe").getBoundingClientRect().height - b) <= 1, before);
+  assert.equal(await frame.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1), true, "scrollbar");
+  await context.close();
+});
