@@ -853,3 +853,43 @@ var embed = Coral.createStreamEmbed({
   assert.deepEqual(got, [], "the impostor was sent something");
   await context.close();
 });
+
+// ------------------------------------------------ e. login callback fragment
+
+test("e. a login callback token in the fragment (jwt=) signs in and the token leaves the URL without a request carrying it", async () => {
+  const bob = await mintToken(server, { user: "bob" });
+  const { context, page, consoleLog } = await newContext();
+  const requests = [];
+  const pending = [];
+  context.on("request", (r) =>
+    pending.push(r.allHeaders().then((h) => requests.push({ url: r.url(), referer: h.referer || "" })))
+  );
+  const url = publisherURL(`
+<div id="coral_thread"></div>
+<img src="/same-origin-image.png" alt="">
+${sdk()}
+<script>
+var embed = Coral.createStreamEmbed({
+  id: "coral_thread", autoRender: true, rootURL: "${server.stream}", storyID: "sec-callback",
+  handleLoginCallback: true
+});
+</script>`);
+  await page.goto(`${url}?x=1#jwt=${bob}`);
+  const frame = await frameIn(page, "coral_thread");
+  await waitAuth(frame, "signed-in", "bob");
+  // A later same-origin request (what a click or an image would send) carries a clean Referer.
+  await page.evaluate(() => fetch("/after-callback", { cache: "no-store" }).catch(() => {}));
+  await until(() => requests.some((r) => r.url.endsWith("/after-callback")), "after-callback request");
+  await Promise.all(pending);
+  assert.equal(await page.evaluate(() => location.href), url + "?x=1", "token left in the address bar");
+  assert.deepEqual(await page.evaluate(() => window.__sec.errors), [], "uncaught errors");
+  // No history entry keeps the token: one step back is where the tab was before.
+  await page.goBack();
+  assert.ok(!page.url().includes(bob), `token in the previous history entry: ${page.url()}`);
+  for (const r of requests) {
+    assert.ok(!r.url.includes(bob), `token in a request URL: ${r.url}`);
+    assert.ok(!r.referer.includes(bob), `token in the Referer of ${r.url}`);
+  }
+  for (const l of consoleLog) assert.ok(!l.text.includes(bob), "token on the console");
+  await context.close();
+});
