@@ -58,7 +58,10 @@ function instrument({ messages }) {
       return "<unserializable>";
     }
   };
-  addEventListener("error", (e) => sec.errors.push(String(e.message || e.error)), true);
+  // Uncaught exceptions only (resource load failures are plain Events).
+  addEventListener("error", (e) => {
+    if (e instanceof ErrorEvent) sec.errors.push(String(e.message || e.error));
+  });
   addEventListener("unhandledrejection", (e) => sec.errors.push("unhandledrejection: " + String(e.reason)));
   if (!messages) {
     // Only count what arrives (recording 10,000 hostile messages would skew the heap).
