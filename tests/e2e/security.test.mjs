@@ -146,8 +146,8 @@ async function spyRoutes(context) {
   return rewrites;
 }
 
-async function newContext({ messages = false } = {}) {
-  const context = await browser.newContext();
+async function newContext({ messages = false, ...options } = {}) {
+  const context = await browser.newContext(options);
   await context.addInitScript(instrument, { messages });
   const rewrites = messages ? await spyRoutes(context) : {};
   const page = await context.newPage();
@@ -700,7 +700,8 @@ var embed = Coral.createStreamEmbed({
 test("c. two embeds on one page: own user, own events, own height, independent logout", async () => {
   const bob = await mintToken(server, { user: "bob" });
   const alice = await mintToken(server, { user: "alice" });
-  const { context, page, consoleLog } = await newContext({ messages: true });
+  // Tall enough that the lazy autoRender starts both streams at once.
+  const { context, page, consoleLog } = await newContext({ messages: true, viewport: { width: 1000, height: 2400 } });
   const url = publisherURL(`
 <div id="c1"></div>
 <p>between the two streams</p>
@@ -894,5 +895,42 @@ var embed = Coral.createStreamEmbed({
     assert.ok(!r.referer.includes(bob), `token in the Referer of ${r.url}`);
   }
   for (const l of consoleLog) assert.ok(!l.text.includes(bob), "token on the console");
+  await context.close();
+});
+
+// ------------------------------------------ f. the publisher page framed by a hostile page
+
+test("f. a hostile page framing an allowed publisher page: the stream refuses to render and no token is sent", async () => {
+  const bob = await mintToken(server, { user: "bob" });
+  const url = publisherURL(`
+<div id="coral_thread"></div>
+${sdk()}
+<script>
+window.__events = [];
+var embed = Coral.createStreamEmbed({
+  id: "coral_thread", autoRender: true, rootURL: "${server.stream}", storyID: "sec-framed",
+  accessToken: "${bob}",
+  events: function (ev) { ev.onAny(function (name) { __events.push(name); }); }
+});
+</script>`);
+  // frame-ancestors is checked against every ancestor, so the hostile top
+  // page makes the stream refuse even though the publisher is allowed.
+  evilPages["/framer.html"] = `<!doctype html><title>framer</title><iframe src="${url}" width="800" height="900"></iframe>`;
+  const { context, page, consoleLog } = await newContext({ messages: true });
+  const requests = [];
+  context.on("request", (r) => requests.push(r));
+  await page.goto(hostile.origin + "/framer.html");
+  const pub = await until(() => page.frames().find((f) => f.url().startsWith(pages.origin)), "publisher frame");
+  await pub.waitForLoadState("load");
+  await until(() => page.frames().some((f) => f.parentFrame() === pub), "stream iframe");
+  await until(() => consoleLog.some((l) => /frame-ancestors/.test(l.text)), "the browser's frame-ancestors refusal");
+  await page.waitForTimeout(1500);
+  const { events, posts } = await pub.evaluate(() => ({ events: __events, posts: window.__sec.posts }));
+  assert.ok(!events.includes("ready"), "the stream rendered inside a hostile top page");
+  assert.equal(posts.filter((p) => p.ports > 0).length, 0, "a welcome was sent");
+  assert.equal(posts.filter((p) => p.json.includes(bob)).length, 0, "the token was posted");
+  for (const r of requests) {
+    assert.ok(!(r.headers().authorization || "").includes(bob), `token sent to ${r.url()}`);
+  }
   await context.close();
 });
