@@ -343,6 +343,21 @@ var embed = Coral.createStreamEmbed({
   };
   const snapshots = [await harvest()];
 
+  // The stream reloads on its own: the host re-handshakes and re-sends the current token.
+  const hellos = () =>
+    page.evaluate(() => window.__sec.received.filter((r) => r.json === '{"$streamEmbed":1,"t":"hello"}').length);
+  const hellosBefore = await hellos();
+  await frame.evaluate(() => location.reload());
+  await until(async () => (await hellos()) > hellosBefore, "a second hello");
+  await waitAuth(frame, "signed-in", "alice");
+  assert.equal(page.frames().length, 2, "one stream frame");
+  const resent = await frame.evaluate(() => window.__sec.portReceived.map((r) => JSON.parse(r.json)));
+  assert.ok(
+    resent.some((m) => m.t === "config" && m.accessToken === t4),
+    "the current token is re-sent on reconnect"
+  );
+  snapshots.push(await harvest());
+
   // Reload: the publisher supplies t1 again; then sign out.
   await page.reload();
   frame = await frameIn(page, "coral_thread");
