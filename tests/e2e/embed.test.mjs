@@ -322,3 +322,31 @@ embed.on("ready", function () { __log.push("ready"); });
   assert.deepEqual(out, [false, 0, "NOT_MOUNTED", "NOT_MOUNTED", "NOT_MOUNTED"]);
   await context.close();
 });
+
+test("the stream iframe reloads: the bridge reconnects and re-sends the current token", async () => {
+  const bob = await mintToken(server, { user: "bob" });
+  const alice = await mintToken(server, { user: "alice" });
+  const { page, context } = await publisherPage(`
+<div id="coral_thread"></div>
+${script()}
+<script>
+window.__ready = 0;
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, rootURL: "${server.stream}",
+  storyID: "story-e2e-reload", accessToken: "${bob}" });
+embed.on("authState", function (s) { window.__last = s.loggedIn; });
+</script>`);
+  let frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-in");
+  await page.evaluate((t) => embed.login(t), alice);
+  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "alice");
+  await frame.evaluate(() => location.reload());
+  await page.waitForTimeout(200);
+  frame = await streamFrame(page, server);
+  await waitAuth(frame, "signed-in");
+  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "alice");
+  // Calls after the reconnection reach the new page, once.
+  await page.evaluate(() => embed.logout());
+  await waitAuth(frame, "signed-out");
+  assert.equal(await page.evaluate(() => window.__last), false);
+  await context.close();
+});
