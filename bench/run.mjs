@@ -107,8 +107,8 @@ const RT = R.micro.roundTrip.stats;
 }
 
 const S = R.scale.scale;
-const slope = (key, f) => {
-  const [a, b, c] = R.scale.counts.map((n) => f(S[`sdk-${n}`]));
+const slopeOf = (kind, f) => {
+  const [a, b, c] = R.scale.counts.map((n) => f(S[`${kind}-${n}`]));
   const [n1, n2, n3] = R.scale.counts;
   return { early: (b - a) / (n2 - n1), late: (c - b) / (n3 - n2) };
 };
@@ -116,17 +116,22 @@ for (const [what, f, unit] of [
   ["time to all-ready", (x) => x.allReady.median, "ms"],
   ["JS heap", (x) => x.heap.median, "B"],
 ]) {
-  const s = slope(what, f);
-  const ok = s.late <= Math.max(1.5 * s.early, 0) || (unit === "B" && s.late <= 4096);
-  verdict(4, ok, `linear: ${what} per extra embed, 10→50 ≤ 1.5× 1→10`,
-    `${fmt(s.early, unit === "ms" ? 1 : 0)} ${unit}/embed (1→10), ${fmt(s.late, unit === "ms" ? 1 : 0)} ${unit}/embed (10→50)`);
+  const s = slopeOf("sdk", f), p = slopeOf("plain", f);
+  const d = unit === "ms" ? 1 : 0;
+  // Linear: the marginal cost of an embed does not grow with the count
+  // (10→50 within 1.5× of 1→10), or grows no faster than plain JS's own.
+  const ok = s.late <= 1.5 * Math.max(s.early, 0) || s.late <= p.late;
+  verdict(4, ok, `linear: ${what} per extra embed, 10→50 ≤ 1.5× 1→10 (or ≤ plain JS's 10→50)`,
+    `SDK ${fmt(s.early, d)} → ${fmt(s.late, d)} ${unit}/embed (${fmt(s.late / s.early)}×); plain JS ${fmt(p.early, d)} → ${fmt(p.late, d)} ${unit}/embed`);
 }
 const C = R.scale.cycles;
 const leftoverListeners = C.after.listeners.total - C.before.listeners.total;
 verdict(4, C.after.iframes === 0 && leftoverListeners === 0, `${C.n} create/remove cycles: 0 leftover iframes and window listeners`,
   `${C.after.iframes} iframes, ${leftoverListeners} window listeners (probe saw ${C.listenersWhileMounted.total} while one embed was mounted)`);
+const half = Math.floor(C.heapTrail.length / 2);
+C.lateGrowth = C.heapTrail[C.heapTrail.length - 1] - C.heapTrail[half];
 verdict(4, C.heapGrowth < MB, `${C.n} create/remove cycles: heap growth after GC < 1 MB`,
-  `${fmtB(C.heapGrowth)} B JS heap (${fmt(C.heapGrowth / C.n, 0)} B/cycle), wasm memory +${fmtB(C.wasmGrowth)} B`);
+  `${fmtB(C.heapGrowth)} B JS heap (${fmt(C.heapGrowth / C.n, 0)} B/cycle; last ${(C.heapTrail.length - 1 - half) * 100} cycles: ${C.lateGrowth >= 0 ? "+" : ""}${fmtB(C.lateGrowth)} B), wasm memory +${fmtB(C.wasmGrowth)} B`);
 
 const F = R.micro.forwarding.stats;
 {
@@ -144,13 +149,13 @@ md.push(`## Targets (issue 7)`, ``);
 md.push(table(["§", "target", "result", "measured"], V.map((v) => [v.section, v.target, v.met ? "met" : "**missed**", v.measured])), ``);
 
 md.push(`## 1. Payload (gzip -9, zlib level 9 as in scripts/size.mjs)`, ``);
-md.push(table(["what", "raw B", "gzip B", "vs target 15,360 B"], [
-  ...P.files.map((f) => [`dist/embed/${f.file}`, fmtB(f.raw), fmtB(f.gzip), ""]),
-  [`**host payload: dist/embed/\\***`, "", `**${fmtB(P.total)}**`, `${fmt(P.total / P.target)}×`],
-  [`script-tag path only (embed.js + wasm)`, "", fmtB(P.scriptTag), `${fmt(P.scriptTag / P.target)}×`],
-  ...P.peers.map((p) => [p.name, fmtB(p.raw), fmtB(p.gzip), `${fmt(p.gzip / P.target)}×`]),
-  [`eventemitter2 (lib/eventemitter2.js, unminified; Coral's bus)`, fmtB(R.payload.eventemitter2.raw), fmtB(R.payload.eventemitter2.gzip), ""],
-  ...P.coral.map((c) => [`reference line: ${c.name}`, "", fmtB(c.bytes), `${fmt(c.bytes / P.target)}×`]),
+md.push(table(["what", "raw B", "gzip -9 B (zlib)", "gzip -9 B (CLI, as build.sh)", "vs target 15,360 B"], [
+  ...P.files.map((f) => [`dist/embed/${f.file}`, fmtB(f.raw), fmtB(f.gzip), fmtB(f.gzipCli), ""]),
+  [`**host payload: dist/embed/\\***`, "", `**${fmtB(P.total)}**`, fmtB(P.totalCli), `${fmt(P.total / P.target)}×`],
+  [`script-tag path only (embed.js + wasm)`, "", fmtB(P.scriptTag), "", `${fmt(P.scriptTag / P.target)}×`],
+  ...P.peers.map((p) => [p.name, fmtB(p.raw), fmtB(p.gzip), fmtB(p.gzipCli), `${fmt(p.gzip / P.target)}×`]),
+  [`eventemitter2 (lib/eventemitter2.js, unminified; Coral's bus)`, fmtB(R.payload.eventemitter2.raw), fmtB(R.payload.eventemitter2.gzip), "", ""],
+  ...P.coral.map((c) => [`reference line: ${c.name}`, "", fmtB(c.bytes), "", `${fmt(c.bytes / P.target)}×`]),
 ]), ``);
 if (P.wasmTop.error) md.push(`Largest wasm functions: not available (${P.wasmTop.error}).`, ``);
 else {
@@ -174,7 +179,7 @@ md.push(`One cross-origin-isolated publisher page (COOP/COEP, 5 µs timers; cros
 md.push(table(["method", "median ms", "p95 ms", "mean ms", "SDK ÷ this (median)", "SDK ÷ this (p95)"], [
   ["SDK login → authState", RT.sdk, "sdk"], ["raw MessageChannel port (floor)", RT.port, "port"], ["raw window postMessage", RT.win, "win"], ["penpal 7 method call", RT.penpal, "penpal"],
 ].map(([n, s]) => [n, fmt(s.median, 3), fmt(s.p95, 3), fmt(s.mean, 3), fmt(RT.sdk.median / s.median), fmt(RT.sdk.p95 / s.p95)])), ``);
-md.push(`Synchronous cost of the \`embed.login(token)\` call itself on the publisher page: median ${fmt(R.micro.roundTrip.loginCallMs.median, 3)} ms, p95 ${fmt(R.micro.roundTrip.loginCallMs.p95, 3)} ms.`, ``);
+md.push(`Synchronous cost of the \`embed.login(token)\` call itself on the publisher page: median ${fmt(R.micro.roundTrip.loginCallMs.median, 3)} ms, p95 ${fmt(R.micro.roundTrip.loginCallMs.p95, 3)} ms; of the raw \`port.postMessage\`: median ${fmt(R.micro.roundTrip.portCallMs.median, 3)} ms, p95 ${fmt(R.micro.roundTrip.portCallMs.p95, 3)} ms.`, ``);
 
 const topList = (pr) => pr.top.slice(0, 6).map((t) => `\`${t.name}\` ${fmt(t.ms, 1)}`).join(", ");
 const PR = R.micro.profiles;
@@ -196,6 +201,28 @@ md.push(table(["path", "total median ms", "total p95 ms", "events/s (median)", "
 ].map(([n, s]) => [n, fmt(s.totalMs.median, 1), fmt(s.totalMs.p95, 1), fmtB(s.eventsPerSec.median), fmtB(s.hostEventsPerSec.median), fmt(F.sdk.eventsPerSec.median / s.eventsPerSec.median, 3), s.allDelivered])), ``);
 
 md.push(`Publisher-page CPU profile of one run each (${R.micro.forwarding.events} events): SDK busy ${fmt(PR.forwarding.sdk.busyMs, 0)} ms (${fmt((PR.forwarding.sdk.busyMs / R.micro.forwarding.events) * 1000, 1)} µs per event; top self time in ms: ${topList(PR.forwarding.sdk)}); raw MessageChannel + EventEmitter2 busy ${fmt(PR.forwarding.port.busyMs, 0)} ms (${fmt((PR.forwarding.port.busyMs / R.micro.forwarding.events) * 1000, 1)} µs per event; ${topList(PR.forwarding.port)}); EventEmitter2 in page busy ${fmt(PR.forwarding.ee2.busyMs, 1)} ms. \`(program)\` is the browser's own work outside JS and wasm (receiving, deserializing and dispatching each message); profiling slows every path.`, ``);
+
+// ------------------------------------------------------------------ notes on misses
+const notes = [];
+const miss = (sec) => V.some((v) => v.section === sec && !v.met);
+if (miss(1)) {
+  const w = P.files.find((f) => f.file.endsWith(".wasm"));
+  const top = P.wasmTop.funcs ? P.wasmTop.funcs.slice(0, 3).map((f) => `\`${f.name.replace(/::h[0-9a-f]{16}$/, "")}\` ${fmtB(f.bytes)} B`).join(", ") : "n/a";
+  notes.push(`**Payload** is ${fmtB(P.total - P.target)} B over the target (${fmt(P.total / P.target)}×); the wasm is ${fmtB(w.gzip)} B of the ${fmtB(P.total)} B gzip. Largest functions (uncompressed code): ${top}; see the §1 list.`);
+}
+if (miss(2)) {
+  notes.push(`**Time to stream**: embed.js cannot create the iframe before its wasm is fetched and instantiated (\`Coral.ready\` median ${fmt(ph.coralReady.median, 1)} ms after the mark; wasm response end ${fmt(ph.wasmEnd.median, 1)} ms), while plain JS inserts it at ${fmt(T.plain.iframe.median, 1)} ms. \`autoRender: true\` now also waits for an IntersectionObserver callback: iframe at ${fmt(T.sdk.iframe.median, 1)} ms vs ${fmt(T.sdkEager.iframe.median, 1)} ms with \`render()\`. Time to \`ready\` with \`render()\` is ${fmt(T.sdkEager.ready.median / T.plain.ready.median)}× plain JS (the stream page's own load dominates), with \`autoRender: true\` ${fmt(T.sdk.ready.median / T.plain.ready.median)}×.`);
+}
+if (miss(3)) {
+  const lc = R.micro.roundTrip.loginCallMs.median;
+  notes.push(`**Login round trip**: the SDK's median is ${fmt((RT.sdk.median - RT.port.median) * 1000, 0)} µs above the raw port's. The synchronous \`embed.login()\` call alone takes ${fmt(lc * 1000, 0)} µs median on the publisher page against ${fmt(R.micro.roundTrip.portCallMs.median * 1000, 0)} µs for the raw \`port.postMessage\` (structural token check, refresh timer: \`clearTimeout\` + \`setTimeout\` on every login, message encoding; see the §3 profile), and the stream client does the same decoding on its side. penpal's median is ${fmt(RT.penpal.median, 3)} ms: penpal 7 also moves to a MessageChannel after its handshake.`);
+}
+if (miss(4)) notes.push(`**Scale**: see the §4 verdicts.`);
+if (miss(5)) {
+  notes.push(`**Event forwarding**: the issue's baseline dispatches in-process, with no transport; even the raw MessageChannel transport reaches only ${fmt(F.port.eventsPerSec.median / F.ee2.eventsPerSec.median, 3)}× of it, so no cross-origin embed can meet this target as written. Against that transport floor (+ EventEmitter2) the SDK is at ${fmt(F.sdk.eventsPerSec.median / F.port.eventsPerSec.median)}×; per event the publisher page spends ${fmt((PR.forwarding.sdk.busyMs / R.micro.forwarding.events) * 1000, 1)} µs vs ${fmt((PR.forwarding.port.busyMs / R.micro.forwarding.events) * 1000, 1)} µs (profiled), mostly the browser's message dispatch and the lazy \`MessageEvent.data\` deserialization (\`__wbg_data_*\`), then wasm decoding and string decoding (\`decode\`).`);
+}
+if (notes.length) md.push(`## Notes on the missed targets`, ``, ...notes.map((n) => `- ${n}`), ``);
+md.push(`Absolute times come from a shared 2-core machine (other builds may run at the same time); compare the ratios, which come from interleaved runs. The embed.js \`responseEnd\` can precede the mark (the preload scanner fetches it early).`, ``);
 
 function tokensLen() {
   return R.micro.tokenLength || "~250";

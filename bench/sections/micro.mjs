@@ -18,8 +18,8 @@ var embed, echoWin, port, remote, sdkFrame;
 var ack = { sdk: null, win: null, port: null };
 var evt = null; // current event-forwarding run
 var ee = new EventEmitter2();
-var loginCall = [];
-window.takeLoginCall = function () { var x = loginCall; loginCall = []; return x; };
+var loginCall = [], portCall = [];
+window.takeLoginCall = function () { var x = [loginCall, portCall]; loginCall = []; portCall = []; return x; };
 
 function settle(kind) { var f = ack[kind]; if (f) { ack[kind] = null; f(); } }
 function onEvent(d) {
@@ -88,7 +88,14 @@ var iter = {
     });
   },
   win: function (i) { return new Promise(function (r) { ack.win = r; echoWin.postMessage({ t: "login", token: TOK[i & 1] }, S); }); },
-  port: function (i) { return new Promise(function (r) { ack.port = r; port.postMessage({ t: "login", token: TOK[i & 1] }); }); },
+  port: function (i) {
+    return new Promise(function (r) {
+      ack.port = r;
+      var t = performance.now();
+      port.postMessage({ t: "login", token: TOK[i & 1] });
+      portCall.push(performance.now() - t); // synchronous cost of the raw post
+    });
+  },
   penpal: function (i) { return remote.login(TOK[i & 1]); },
 };
 
@@ -157,7 +164,7 @@ export async function runMicro(browser, srv, tokens, { iterations = 500, block =
   for (let done = 0; done < iterations; done += block) {
     for (const k of shuffle(kinds)) rt[k].push(...(await pg.evaluate(([k, n]) => window.roundTrips(k, n), [k, block])));
   }
-  const loginCall = await pg.evaluate(() => window.takeLoginCall());
+  const [loginCall, portCall] = await pg.evaluate(() => window.takeLoginCall());
   log(`  login round trip: ${iterations} iterations × ${kinds.length} done`);
 
   // 5. Event forwarding: one warm-up run each, then interleaved runs.
@@ -195,6 +202,7 @@ export async function runMicro(browser, srv, tokens, { iterations = 500, block =
       samples: rt,
       stats: Object.fromEntries(kinds.map((k) => [k, stats(rt[k])])),
       loginCallMs: stats(loginCall),
+      portCallMs: stats(portCall),
     },
     forwarding: { events, runs: eventRuns, raw: fw, stats: fstats },
     profiles,

@@ -10,6 +10,14 @@ import { ROOT, PEERS } from "../server.mjs";
 
 // Same gzip as scripts/size.mjs (the size check in `npm test`): zlib level 9.
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+// And the gzip CLI, as scripts/build.sh prints it (its header carries the file name).
+const gzCli = (path) => {
+  try {
+    return execFileSync("gzip", ["-9c", path]).length;
+  } catch {
+    return undefined;
+  }
+};
 
 // Coral's embed.js budgets, as quoted in issue 7 (kB = 1024 B, as in the
 // 15,360 B target = 15 kB).
@@ -63,9 +71,10 @@ export function runPayload(snapshotDir) {
     .sort()
     .map((f) => {
       const b = readFileSync(join(dir, f));
-      return { file: f, raw: b.length, gzip: gz(b) };
+      return { file: f, raw: b.length, gzip: gz(b), gzipCli: gzCli(join(dir, f)) };
     });
   const total = files.reduce((a, f) => a + f.gzip, 0);
+  const totalCli = files.reduce((a, f) => a + (f.gzipCli ?? NaN), 0);
   // What a script-tag page fetches: embed.js + the wasm (embed.mjs is the ES-module door).
   const scriptTag = files.filter((f) => !f.file.endsWith(".mjs")).reduce((a, f) => a + f.gzip, 0);
   const peers = Object.entries(PEERS)
@@ -73,8 +82,8 @@ export function runPayload(snapshotDir) {
     .map(([name, path]) => {
       const b = readFileSync(join(ROOT, path));
       const pkg = JSON.parse(readFileSync(join(ROOT, path.split("/dist/")[0].replace(/\/index\.umd\.js$/, ""), "package.json"), "utf8"));
-      return { name: `${pkg.name}@${pkg.version} (${path.replace(/^node_modules\//, "")})`, raw: b.length, gzip: gz(b) };
+      return { name: `${pkg.name}@${pkg.version} (${path.replace(/^node_modules\//, "")})`, raw: b.length, gzip: gz(b), gzipCli: gzCli(join(ROOT, path)) };
     });
   const ee2 = readFileSync(join(ROOT, PEERS["eventemitter2.js"]));
-  return { files, total, scriptTag, peers, eventemitter2: { raw: ee2.length, gzip: gz(ee2) }, coral: CORAL_LINES, target: TARGET, wasmTop: wasmTop(15) };
+  return { files, total, totalCli, scriptTag, peers, eventemitter2: { raw: ee2.length, gzip: gz(ee2) }, coral: CORAL_LINES, target: TARGET, wasmTop: wasmTop(15) };
 }
