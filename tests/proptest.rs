@@ -66,6 +66,11 @@ const KEYS: &[&str] = &[
     "T",
 ];
 
+/// Arbitrary Unicode text (cheaper in debug builds than `any::<String>()`).
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<char>(), 0..24).prop_map(String::from_iter)
+}
+
 fn any_f64() -> impl Strategy<Value = f64> {
     prop_oneof![
         Just(VERSION),
@@ -87,7 +92,7 @@ fn any_f64() -> impl Strategy<Value = f64> {
 fn any_string() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => prop::sample::select(TYPES).prop_map(str::to_owned),
-        6 => any::<String>(),
+        6 => text(),
         3 => "[a-zA-Z0-9._-]{0,40}",
         // Around the length limits.
         1 => (0usize..4).prop_map(|d| "e".repeat(MAX_EVENT_NAME - 1 + d)),
@@ -113,7 +118,7 @@ fn any_val() -> impl Strategy<Value = Val<String>> {
 fn any_key() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(KEYS).prop_map(str::to_owned),
-        1 => any::<String>(),
+        1 => text(),
     ]
 }
 
@@ -184,7 +189,7 @@ fn opt_token() -> impl Strategy<Value = Option<String>> {
     prop::option::of(prop_oneof![
         "[A-Za-z0-9_-]{1,60}\\.[A-Za-z0-9_-]{1,60}\\.[A-Za-z0-9_-]{0,40}",
         (1usize..=MAX_TOKEN).prop_map(|n| "a".repeat(n)),
-        any::<String>().prop_filter("non-empty, bounded", |s| !s.is_empty()
+        text().prop_filter("non-empty, bounded", |s| !s.is_empty()
             && s.len() <= MAX_TOKEN),
     ])
 }
@@ -194,7 +199,7 @@ fn token() -> impl Strategy<Value = String> {
 }
 
 fn any_config() -> impl Strategy<Value = Config> {
-    let s = || prop::option::of(any::<String>());
+    let s = || prop::option::of(text());
     (
         opt_token(),
         (s(), s(), s(), s()),
@@ -221,7 +226,7 @@ fn any_config() -> impl Strategy<Value = Config> {
 fn comment_id() -> impl Strategy<Value = Option<String>> {
     prop::option::of(prop_oneof![
         "[a-zA-Z0-9-]{1,40}",
-        any::<String>().prop_filter("non-empty, bounded", |s| {
+        text().prop_filter("non-empty, bounded", |s| {
             !s.is_empty() && s.len() <= MAX_EVENT_NAME
         }),
     ])
@@ -231,7 +236,7 @@ fn comment_id() -> impl Strategy<Value = Option<String>> {
 fn valid_msg() -> impl Strategy<Value = Msg<String>> {
     let name = prop_oneof![
         "[a-zA-Z.]{1,40}",
-        any::<String>().prop_filter("non-empty, bounded", |s| {
+        text().prop_filter("non-empty, bounded", |s| {
             !s.is_empty() && s.len() <= MAX_EVENT_NAME
         }),
         Just("e".repeat(MAX_EVENT_NAME)),
@@ -244,8 +249,7 @@ fn valid_msg() -> impl Strategy<Value = Msg<String>> {
         Just(Msg::Logout),
         opt_token().prop_map(|token| Msg::RefreshAccessToken { token }),
         Just(Msg::Ready),
-        (name, prop::option::of(any::<String>()))
-            .prop_map(|(name, data)| Msg::Event { name, data }),
+        (name, prop::option::of(text())).prop_map(|(name, data)| Msg::Event { name, data }),
         prop_oneof![0.0..=MAX_HEIGHT, Just(0.0), Just(-0.0), Just(MAX_HEIGHT)]
             .prop_map(|px| Msg::Height { px }),
         Just(Msg::GetRefreshAccessToken),
@@ -312,7 +316,7 @@ fn b64url(bytes: &[u8]) -> String {
 
 fn b64ish() -> impl Strategy<Value = String> {
     prop_oneof![
-        any::<String>(),
+        text(),
         "[A-Za-z0-9_=+/. -]{0,80}",
         "[A-Za-z0-9_-]{0,40}\\.[A-Za-z0-9_-]{0,40}\\.[A-Za-z0-9_-]{0,40}",
         "[.=]{0,10}",
@@ -352,8 +356,8 @@ proptest! {
 
     #[test]
     fn payload_json_round_trips(
-        header in any::<String>(),
-        payload in any::<String>(),
+        header in text(),
+        payload in text(),
         sig in prop::collection::vec(any::<u8>(), 0..48),
     ) {
         let token = format!("{}.{}.{}", b64url(header.as_bytes()), b64url(payload.as_bytes()), b64url(&sig));
@@ -391,7 +395,7 @@ fn url_like() -> impl Strategy<Value = String> {
         Just("[::1]".to_owned()),
         "\\[[0-9a-fA-F:.]{0,12}\\]",
         "\\[[0-9a-f:\\]\\[]{0,8}",
-        any::<String>(),
+        text(),
     ];
     let port = prop_oneof![
         Just(String::new()),
@@ -402,7 +406,7 @@ fn url_like() -> impl Strategy<Value = String> {
         Just(":000443".to_owned()),
         "(:[^/?#]{0,5})",
     ];
-    let tail = prop_oneof![Just(String::new()), "[/?#][ -~]{0,20}", any::<String>()];
+    let tail = prop_oneof![Just(String::new()), "[/?#][ -~]{0,20}", text()];
     let sep = prop_oneof![8 => Just("://"), 1 => Just(":/"), 1 => Just(":")];
     (scheme, sep, userinfo, host, port, tail)
         .prop_map(|(s, sep, u, h, p, t)| format!("{s}{sep}{u}{h}{p}{t}"))
@@ -412,7 +416,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
     #[test]
-    fn origin_of_never_panics_and_is_idempotent(url in prop_oneof![3 => url_like(), 1 => any::<String>()]) {
+    fn origin_of_never_panics_and_is_idempotent(url in prop_oneof![3 => url_like(), 1 => text()]) {
         if let Some(o) = origin_of(&url) {
             prop_assert_eq!(origin_of(&o), Some(o.clone()), "not a fixed point: {:?} -> {:?}", url, o);
             prop_assert!(o.starts_with("http://") || o.starts_with("https://"));
@@ -422,6 +426,63 @@ proptest! {
             prop_assert_eq!(o.to_ascii_lowercase(), o.clone());
             prop_assert!(!o.ends_with(":80") || o.starts_with("https://"));
             prop_assert!(!o.ends_with(":443") || o.starts_with("http://"));
+        }
+    }
+}
+
+// ----------------------------------------------------------------- options
+
+fn option_record() -> impl Strategy<Value = MapRecord> {
+    let key = prop_oneof![
+        6 => prop::sample::select(&stream_embed::options::KNOWN[..]).prop_map(str::to_owned),
+        1 => prop::sample::select(KEYS).prop_map(str::to_owned),
+        1 => "[a-zA-Z]{1,12}",
+    ];
+    let val = prop_oneof![
+        4 => any_val(),
+        2 => url_like().prop_map(Val::Str),
+        1 => prop::sample::select(stream_embed::options::STORY_MODES)
+            .prop_map(|m| Val::Str(m.to_owned())),
+        1 => (0usize..3).prop_map(|d| Val::Str("t".repeat(MAX_TOKEN - 1 + d))),
+    ];
+    prop::collection::vec((key, val), 0..8).prop_map(|pairs| {
+        let mut rec = MapRecord::default();
+        for (k, v) in pairs {
+            rec.set(&k, v);
+        }
+        rec
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn options_parse_never_panics_and_accepts_only_valid_options(rec in option_record()) {
+        match stream_embed::options::parse(&rec) {
+            Ok(o) => {
+                prop_assert!(!o.id.is_empty());
+                if let Some(root) = &o.root_url {
+                    prop_assert!(origin_of(root).is_some(), "{:?}", root);
+                    prop_assert!(!root.ends_with('/') && !root.contains(['?', '#']), "{:?}", root);
+                }
+                if let Some(t) = &o.access_token {
+                    prop_assert!(!t.is_empty() && t.len() <= MAX_TOKEN);
+                }
+                if let Some(m) = &o.story_mode {
+                    prop_assert!(stream_embed::options::STORY_MODES.contains(&m.as_str()));
+                }
+                let c = o.stream_config(o.access_token.clone());
+                prop_assert_eq!(c.access_token, o.access_token);
+            }
+            Err(e) => {
+                let name = e.option.unwrap_or_default();
+                prop_assert!(stream_embed::options::KNOWN.contains(&name), "{:?}", e.option);
+                // An error never echoes a long value it refused (a token, say).
+                if let Val::Str(v) = rec.get(name) {
+                    prop_assert!(v.len() <= 64 || !e.message.contains(v.as_str()), "{}", e.message);
+                }
+            }
         }
     }
 }
