@@ -25,6 +25,10 @@ grep -E '^(test |test result)|panicked|^error' target/browser-tests.log
 step "end-to-end: playwright-core + /usr/bin/chromium, two origins"
 node --test --test-concurrency=1 tests/e2e/ || status=1
 
+step "end-to-end again, third-party cookies blocked: embedding, SSO, docs snippets"
+STREAM_E2E_BLOCK_THIRD_PARTY_COOKIES=1 node --test --test-concurrency=1 \
+  tests/e2e/embed.test.mjs tests/e2e/server.test.mjs tests/e2e/docs.test.mjs || status=1
+
 step "types: tsc on the published .d.ts"
 node_modules/.bin/tsc -p tests/types && echo "types ok" || status=1
 

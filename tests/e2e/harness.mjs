@@ -104,11 +104,16 @@ export const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ];
 
-/** Headless Debian Chromium with a fresh profile. */
+/**
+ * Headless Debian Chromium with a fresh profile. With
+ * STREAM_E2E_BLOCK_THIRD_PARTY_COOKIES=1 (a second pass of `npm test`),
+ * third-party cookies and storage are blocked.
+ */
 export function launchBrowser(extraArgs = []) {
+  const block = process.env.STREAM_E2E_BLOCK_THIRD_PARTY_COOKIES === "1";
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, ...extraArgs],
+    args: [...CHROMIUM_ARGS, ...(block ? ["--test-third-party-cookie-phaseout"] : []), ...extraArgs],
   });
 }
 
