@@ -10,67 +10,53 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use js_sys::Array;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Element, HtmlIFrameElement, IntersectionObserver, IntersectionObserverEntry,
-    IntersectionObserverInit, UrlSearchParams,
-};
+use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
 
 use crate::bridge::{set_height, Hooks, Mount};
 use crate::error::{Code, Error};
 use crate::events::Bus;
-use crate::js::{claims_of, to_js_error, JsRecord};
+use crate::js::{to_js_error, JsRecord};
 use crate::options::{origin_of, parse, Options};
-use crate::protocol::{Msg, MAX_EVENT_NAME, MAX_TOKEN};
+use crate::protocol::{Msg, MAX_EVENT_NAME};
+use crate::session::{
+    auth_error, check_token, request_refresh, set_token, token_expired, validate,
+};
 use crate::timer::Timer;
-use crate::token::{check, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
+use crate::{lazy, page};
 
 /// One embed's state.
-struct Embed {
-    id: u32,
-    opts: Options<JsValue>,
+pub(crate) struct Embed {
+    pub(crate) id: u32,
+    pub(crate) opts: Options<JsValue>,
     /// Stream root URL, no trailing slash.
-    root: String,
+    pub(crate) root: String,
     /// Stream origin, pinned.
-    origin: String,
-    container: Element,
-    bus: Bus<Function>,
+    pub(crate) origin: String,
+    pub(crate) container: Element,
+    pub(crate) bus: Bus<Function>,
     /// The token the stream should have (reflects queued login/logout).
-    token: Option<String>,
+    pub(crate) token: Option<String>,
     /// The current token's `exp` (unix seconds), if it has one.
-    exp: Option<f64>,
+    pub(crate) exp: Option<f64>,
     /// `tokenExpired` was already emitted for the current token.
-    expired_reported: bool,
+    pub(crate) expired_reported: bool,
     /// `refreshAccessToken` was already asked for the current token.
-    refresh_asked: bool,
+    pub(crate) refresh_asked: bool,
     /// Fires shortly before `exp` (refresh) or at `exp` (sign out).
-    timer: Option<Timer>,
-    mount: Option<Mount>,
-    ready_fired: bool,
+    pub(crate) timer: Option<Timer>,
+    pub(crate) mount: Option<Mount>,
+    pub(crate) ready_fired: bool,
     /// `next` for the pending `refreshAccessToken` call; dropped on remove.
-    refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
+    pub(crate) refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
     /// Pending lazy render (`autoRender`), cancelled by `remove()`.
-    lazy: Option<Lazy>,
+    pub(crate) lazy: Option<lazy::Lazy>,
     /// The deferred `showPermalink` event.
-    soon: Option<Timer>,
+    pub(crate) soon: Option<Timer>,
     /// `error` (stream unreachable) was reported for this embed.
-    error_reported: bool,
-}
-
-/// An `IntersectionObserver` waiting for the container to come within
-/// 100px of the viewport; dropping it disconnects it.
-struct Lazy {
-    observer: IntersectionObserver,
-    _callback: Closure<dyn FnMut(Array)>,
-}
-
-impl Drop for Lazy {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
+    pub(crate) error_reported: bool,
 }
 
 /// How long after the iframe's `load` a silent stream counts as unreachable.
@@ -94,7 +80,7 @@ static NEXT_ID: Global<Cell<u32>> = Global(Cell::new(1));
 /// Runs `f` on embed `id` if it exists. Never call publisher code inside `f`;
 /// a re-entrant borrow (impossible by construction) reads as "no embed"
 /// rather than panicking.
-fn with<R>(id: u32, f: impl FnOnce(&mut Embed) -> R) -> Option<R> {
+pub(crate) fn with<R>(id: u32, f: impl FnOnce(&mut Embed) -> R) -> Option<R> {
     let mut all = EMBEDS.0.try_borrow_mut().ok()?;
     all.iter_mut().find(|e| e.id == id).map(f)
 }
@@ -106,13 +92,13 @@ fn not_mounted() -> JsValue {
     ))
 }
 
-fn warn(msg: &str) {
+pub(crate) fn warn(msg: &str) {
     web_sys::console::warn_1(&JsValue::from_str(msg));
 }
 
 /// Emits `name` with `data` to embed `id`'s listeners. A throwing listener
 /// is reported to the console; the others still run.
-fn emit(id: u32, name: &str, data: &JsValue) {
+pub(crate) fn emit(id: u32, name: &str, data: &JsValue) {
     let Some(targets) = with(id, |e| e.bus.targets(name)) else {
         return;
     };
@@ -182,7 +168,7 @@ fn on_popstate(id: u32) {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let comment_id = query_param(&search, "commentID");
+    let comment_id = page::query_param(&search, "commentID");
     let changed = with(id, |e| {
         let changed = e.opts.comment_id != comment_id;
         e.opts.comment_id = comment_id.clone();
@@ -196,77 +182,7 @@ fn on_popstate(id: u32) {
 /// The stream opened (or closed) a permalink: record it in the page URL.
 fn push_comment_id(id: u32, comment_id: Option<String>) {
     with(id, |e| e.opts.comment_id = comment_id.clone());
-    let Some(w) = web_sys::window() else { return };
-    let loc = w.location();
-    let (Ok(search), Ok(mut url), Ok(hash)) = (loc.search(), loc.pathname(), loc.hash()) else {
-        return;
-    };
-    let Ok(params) = UrlSearchParams::new_with_str(&search) else {
-        return;
-    };
-    match &comment_id {
-        Some(c) => params.set("commentID", c),
-        None => params.delete("commentID"),
-    }
-    let query = String::from(params.to_string());
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(&query);
-    }
-    url.push_str(&hash);
-    if let Ok(h) = w.history() {
-        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&url));
-    }
-}
-
-/// Takes a login-callback token (`#jwt=…` or `?jwt=…`, Spoke style) out of
-/// the address bar with `history.replaceState`, so it stays in neither the
-/// history nor a Referer, and returns it.
-fn take_callback_token() -> Option<String> {
-    let w = web_sys::window()?;
-    let loc = w.location();
-    let hash = UrlSearchParams::new_with_str(loc.hash().ok()?.trim_start_matches('#')).ok()?;
-    let query = UrlSearchParams::new_with_str(&loc.search().ok()?).ok()?;
-    let token = hash.get("jwt").or_else(|| query.get("jwt"))?;
-    hash.delete("jwt");
-    query.delete("jwt");
-    let mut url = loc.pathname().ok()?;
-    for (sep, part) in [('?', query.to_string()), ('#', hash.to_string())] {
-        let part = String::from(part);
-        if !part.is_empty() {
-            url.push(sep);
-            url.push_str(&part);
-        }
-    }
-    let history = w.history().ok()?;
-    let state = history.state().unwrap_or(JsValue::NULL);
-    let _ = history.replace_state_with_url(&state, "", Some(&url));
-    Some(token).filter(|t| !t.is_empty())
-}
-
-/// Observes the container and renders when it comes near the viewport.
-fn observe(id: u32, container: &Element) -> Option<Lazy> {
-    let callback = Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
-        let near = entries.iter().any(|e| {
-            e.dyn_ref::<IntersectionObserverEntry>()
-                .is_some_and(IntersectionObserverEntry::is_intersecting)
-        });
-        if near {
-            // Dropping the observer from inside its callback is safe:
-            // wasm-bindgen frees the closure once the call returns.
-            with(id, |e| e.lazy = None);
-            let _ = render(id);
-        }
-    });
-    let init = IntersectionObserverInit::new();
-    init.set_root_margin("100px");
-    let observer =
-        IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init).ok()?;
-    observer.observe(container);
-    Some(Lazy {
-        observer,
-        _callback: callback,
-    })
+    page::push_comment_id(comment_id.as_deref());
 }
 
 /// A validated message from the stream.
@@ -309,165 +225,14 @@ fn logged_in_object(logged_in: bool) -> JsValue {
     o.into()
 }
 
-fn now_secs() -> f64 {
-    js_sys::Date::now() / 1000.0
-}
-
-/// Checks a token before it is sent; returns its `exp`.
-fn validate(token: &str) -> Result<Option<f64>, Error> {
-    if token.len() > MAX_TOKEN {
-        return Err(Error::new(
-            Code::TokenTooLarge,
-            &["the token is larger than 16 KiB."],
-        ));
-    }
-    let claims = claims_of(token);
-    check(&claims, now_secs())?;
-    Ok(match claims.exp {
-        Some(Ok(exp)) => Some(exp),
-        _ => None,
-    })
-}
-
-/// Makes `token` (with its `exp`) the embed's current token and schedules
-/// the refresh (if the publisher can refresh) or the expiry.
-fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
-    e.token = token;
-    e.exp = exp;
-    e.expired_reported = false;
-    e.refresh_asked = false;
-    e.timer = None;
-    if let Some(exp) = exp.filter(|_| e.token.is_some()) {
-        let due = if e.opts.refresh_access_token.is_some() {
-            exp - REFRESH_LEAD_SECS
-        } else {
-            exp + CLOCK_SKEW_SECS
-        };
-        e.timer = schedule(e.id, due);
-    }
-}
-
-/// Calls `on_timer(id, due)` at `due` (unix seconds).
-fn schedule(id: u32, due: f64) -> Option<Timer> {
-    Timer::new((due - now_secs()) * 1000.0, move || on_timer(id, due))
-}
-
-fn on_timer(id: u32, due: f64) {
-    if now_secs() < due {
-        // A clamped long delay: wait again.
-        with(id, |e| e.timer = schedule(id, due));
-        return;
-    }
-    let can_refresh = with(id, |e| e.opts.refresh_access_token.is_some()) == Some(true);
-    if can_refresh {
-        request_refresh(id);
-    } else {
-        expire(id);
-    }
-}
-
-/// The token expired and nobody can refresh it: sign the stream out and
-/// tell the publisher once.
-fn expire(id: u32) {
-    with(id, |e| set_token(e, None, None));
-    send(id, Msg::Logout);
-    token_expired(id);
-}
-
-/// Emits `tokenExpired` unless it was already emitted for this token.
-fn token_expired(id: u32) {
-    let first = with(id, |e| !core::mem::replace(&mut e.expired_reported, true));
-    if first == Some(true) {
-        emit(id, "tokenExpired", &JsValue::UNDEFINED);
-    }
-}
-
-/// Tells the publisher a token was refused before it reached the stream.
-fn auth_error(id: u32, err: &Error) {
-    let data = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&data, &"code".into(), &err.code.as_str().into());
-    emit(id, "authError", &data.into());
-    if err.code == Code::TokenExpired {
-        token_expired(id);
-    }
-}
-
-/// Asks the publisher's `refreshAccessToken(next)` for a new token, at most
-/// once per token (so a publisher handing back a bad token cannot loop),
-/// or tells the stream there is none.
-fn request_refresh(id: u32) {
-    let cb = with(id, |e| {
-        let first = !core::mem::replace(&mut e.refresh_asked, true);
-        e.opts.refresh_access_token.clone().filter(|_| first)
-    })
-    .flatten();
-    let Some(cb) = cb.and_then(|cb| cb.dyn_into::<Function>().ok()) else {
-        send(id, Msg::RefreshAccessToken { token: None });
-        return;
-    };
-    let mut used = false;
-    let next = Closure::<dyn FnMut(JsValue)>::new(move |token: JsValue| {
-        if core::mem::replace(&mut used, true) {
-            warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
-            return;
-        }
-        let token = token.as_string().filter(|t| !t.is_empty());
-        let checked = token.as_deref().map(validate);
-        match (token, checked) {
-            (Some(t), Some(Ok(exp))) => {
-                with(id, |e| set_token(e, Some(t.clone()), exp));
-                send(id, Msg::RefreshAccessToken { token: Some(t) });
-            }
-            (_, checked) => {
-                with(id, |e| set_token(e, None, None));
-                send(id, Msg::RefreshAccessToken { token: None });
-                if let Some(Err(err)) = checked {
-                    warn(&err.message);
-                    auth_error(id, &err);
-                }
-            }
-        }
-    });
-    let f: JsValue = next.as_ref().clone();
-    // Replacing drops the previous `next`; it can no longer be called.
-    with(id, |e| e.refresh_next = Some(next));
-    if let Err(err) = cb.call1(&JsValue::UNDEFINED, &f) {
-        web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
-    }
-}
-
 /// Sends `msg` to embed `id`'s stream if connected; otherwise it is
 /// delivered by the `config` sent on connection (state-based queueing).
-fn send(id: u32, msg: Msg<JsValue>) {
+pub(crate) fn send(id: u32, msg: Msg<JsValue>) {
     with(id, |e| {
         if let Some(ch) = e.mount.as_ref().and_then(|m| m.channel.as_ref()) {
             ch.send(&msg);
         }
     });
-}
-
-fn query_param(search: &str, key: &str) -> Option<String> {
-    UrlSearchParams::new_with_str(search)
-        .ok()?
-        .get(key)
-        .filter(|v| !v.is_empty())
-}
-
-/// Coral's storyURL fallbacks: `?storyURL=`, `<link rel=canonical>`,
-/// origin + path.
-fn page_story_url(doc: &web_sys::Document, search: &str) -> Option<String> {
-    if let Some(u) = query_param(search, "storyURL") {
-        return Some(u);
-    }
-    if let Ok(Some(link)) = doc.query_selector("link[rel=canonical][href]") {
-        if let Some(link) = link.dyn_ref::<web_sys::HtmlLinkElement>() {
-            return Some(link.href());
-        }
-    }
-    let loc = doc.location()?;
-    let mut u = loc.origin().ok()?;
-    u.push_str(&loc.pathname().ok()?);
-    Some(u)
 }
 
 /// Creates an embed. Exported to JS as `createStreamEmbed(config)` by the
@@ -547,10 +312,10 @@ fn create(
         })?;
     let search = window.location().search().unwrap_or_default();
     if opts.story_url.is_none() {
-        opts.story_url = page_story_url(&doc, &search);
+        opts.story_url = page::story_url(&doc, &search);
     }
     if opts.comment_id.is_none() {
-        opts.comment_id = query_param(&search, "commentID");
+        opts.comment_id = page::query_param(&search, "commentID");
     }
 
     let id = NEXT_ID.0.get();
@@ -559,8 +324,7 @@ fn create(
     let auto_render = opts.auto_render;
     let login_callback = opts.handle_login_callback;
     let permalink = opts.comment_id.clone();
-    let observer_missing =
-        !js_sys::Reflect::has(&window, &"IntersectionObserver".into()).unwrap_or(false);
+    let observer_missing = !lazy::supported();
     // A stale or broken token in the options must not kill the stream
     // (Coral #4270): start signed out and tell the publisher instead.
     let initial = opts.access_token.take().map(|t| {
@@ -629,7 +393,7 @@ fn create(
             if e.opts.comment_id.is_some() || observer_missing {
                 None
             } else {
-                Some(observe(id, &e.container))
+                Some(lazy::observe(id, &e.container, render_near))
             }
         })
         .flatten();
@@ -641,6 +405,12 @@ fn create(
         }
     }
     Ok(embed)
+}
+
+/// The container came near the viewport: stop observing and render.
+fn render_near(id: u32) {
+    with(id, |e| e.lazy = None);
+    let _ = render(id);
 }
 
 /// Creates the iframe and starts listening for its hello.
@@ -702,20 +472,6 @@ fn remove(id: u32) -> Result<(), JsValue> {
         None => Err(to_js_error(Error::new(
             Code::NotMounted,
             &["this stream embed is not mounted."],
-        ))),
-    }
-}
-
-/// A `login` argument: a non-empty string that passes [`validate`].
-fn check_token(token: &JsValue) -> Result<(String, Option<f64>), JsValue> {
-    match token.as_string().filter(|t| !t.is_empty()) {
-        Some(t) => {
-            let exp = validate(&t).map_err(to_js_error)?;
-            Ok((t, exp))
-        }
-        None => Err(to_js_error(Error::new(
-            Code::InvalidArgument,
-            &["login(token) needs a non-empty string token."],
         ))),
     }
 }
@@ -800,7 +556,7 @@ impl StreamEmbed {
     #[wasm_bindgen(js_name = handleLoginCallback)]
     pub fn handle_login_callback(&self) -> Result<bool, JsValue> {
         with(self.id, |_| ()).ok_or_else(not_mounted)?;
-        match take_callback_token() {
+        match page::take_callback_token() {
             Some(token) => self.login(token.into()).map(|_| true),
             None => Ok(false),
         }

@@ -38,7 +38,13 @@ mod bridge;
 #[cfg(feature = "host")]
 mod embed;
 #[cfg(feature = "host")]
+mod lazy;
+#[cfg(feature = "host")]
 mod listener;
+#[cfg(feature = "host")]
+mod page;
+#[cfg(feature = "host")]
+mod session;
 #[cfg(feature = "host")]
 mod timer;
 

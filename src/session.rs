@@ -1,0 +1,158 @@
+//! The token lifecycle of one embed: checks before a token is sent, the
+//! refresh shortly before `exp` (or the sign-out at `exp`), the publisher's
+//! `refreshAccessToken(next)`, and the `authError` / `tokenExpired` events,
+//! each at most once per token.
+
+use alloc::string::String;
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::embed::{emit, send, warn, with, Embed};
+use crate::error::{Code, Error};
+use crate::js::{claims_of, to_js_error};
+use crate::protocol::{Msg, MAX_TOKEN};
+use crate::timer::Timer;
+use crate::token::{check, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
+
+fn now_secs() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// Checks a token before it is sent; returns its `exp`.
+pub fn validate(token: &str) -> Result<Option<f64>, Error> {
+    if token.len() > MAX_TOKEN {
+        return Err(Error::new(
+            Code::TokenTooLarge,
+            &["the token is larger than 16 KiB."],
+        ));
+    }
+    let claims = claims_of(token);
+    check(&claims, now_secs())?;
+    Ok(match claims.exp {
+        Some(Ok(exp)) => Some(exp),
+        _ => None,
+    })
+}
+
+/// Makes `token` (with its `exp`) the embed's current token and schedules
+/// the refresh (if the publisher can refresh) or the expiry.
+pub fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
+    e.token = token;
+    e.exp = exp;
+    e.expired_reported = false;
+    e.refresh_asked = false;
+    e.timer = None;
+    if let Some(exp) = exp.filter(|_| e.token.is_some()) {
+        let due = if e.opts.refresh_access_token.is_some() {
+            exp - REFRESH_LEAD_SECS
+        } else {
+            exp + CLOCK_SKEW_SECS
+        };
+        e.timer = schedule(e.id, due);
+    }
+}
+
+/// Calls `on_timer(id, due)` at `due` (unix seconds).
+fn schedule(id: u32, due: f64) -> Option<Timer> {
+    Timer::new((due - now_secs()) * 1000.0, move || on_timer(id, due))
+}
+
+fn on_timer(id: u32, due: f64) {
+    if now_secs() < due {
+        // A clamped long delay: wait again.
+        with(id, |e| e.timer = schedule(id, due));
+        return;
+    }
+    let can_refresh = with(id, |e| e.opts.refresh_access_token.is_some()) == Some(true);
+    if can_refresh {
+        request_refresh(id);
+    } else {
+        expire(id);
+    }
+}
+
+/// The token expired and nobody can refresh it: sign the stream out and
+/// tell the publisher once.
+fn expire(id: u32) {
+    with(id, |e| set_token(e, None, None));
+    send(id, Msg::Logout);
+    token_expired(id);
+}
+
+/// Emits `tokenExpired` unless it was already emitted for this token.
+pub fn token_expired(id: u32) {
+    let first = with(id, |e| !core::mem::replace(&mut e.expired_reported, true));
+    if first == Some(true) {
+        emit(id, "tokenExpired", &JsValue::UNDEFINED);
+    }
+}
+
+/// Tells the publisher a token was refused before it reached the stream.
+pub fn auth_error(id: u32, err: &Error) {
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &"code".into(), &err.code.as_str().into());
+    emit(id, "authError", &data.into());
+    if err.code == Code::TokenExpired {
+        token_expired(id);
+    }
+}
+
+/// Asks the publisher's `refreshAccessToken(next)` for a new token, at most
+/// once per token (so a publisher handing back a bad token cannot loop),
+/// or tells the stream there is none.
+pub fn request_refresh(id: u32) {
+    let cb = with(id, |e| {
+        let first = !core::mem::replace(&mut e.refresh_asked, true);
+        e.opts.refresh_access_token.clone().filter(|_| first)
+    })
+    .flatten();
+    let Some(cb) = cb.and_then(|cb| cb.dyn_into::<Function>().ok()) else {
+        send(id, Msg::RefreshAccessToken { token: None });
+        return;
+    };
+    let mut used = false;
+    let next = Closure::<dyn FnMut(JsValue)>::new(move |token: JsValue| {
+        if core::mem::replace(&mut used, true) {
+            warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
+            return;
+        }
+        let token = token.as_string().filter(|t| !t.is_empty());
+        let checked = token.as_deref().map(validate);
+        match (token, checked) {
+            (Some(t), Some(Ok(exp))) => {
+                with(id, |e| set_token(e, Some(t.clone()), exp));
+                send(id, Msg::RefreshAccessToken { token: Some(t) });
+            }
+            (_, checked) => {
+                with(id, |e| set_token(e, None, None));
+                send(id, Msg::RefreshAccessToken { token: None });
+                if let Some(Err(err)) = checked {
+                    warn(&err.message);
+                    auth_error(id, &err);
+                }
+            }
+        }
+    });
+    let f: JsValue = next.as_ref().clone();
+    // Replacing drops the previous `next`; it can no longer be called.
+    with(id, |e| e.refresh_next = Some(next));
+    if let Err(err) = cb.call1(&JsValue::UNDEFINED, &f) {
+        web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
+    }
+}
+
+/// A `login` argument: a non-empty string that passes [`validate`].
+pub fn check_token(token: &JsValue) -> Result<(String, Option<f64>), JsValue> {
+    match token.as_string().filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let exp = validate(&t).map_err(to_js_error)?;
+            Ok((t, exp))
+        }
+        None => Err(to_js_error(Error::new(
+            Code::InvalidArgument,
+            &["login(token) needs a non-empty string token."],
+        ))),
+    }
+}
