@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole } from "./harness.mjs";
+import { ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const snippets = {};
@@ -49,15 +49,7 @@ async function open(html, hash = "") {
   return { page, context, consoleLog };
 }
 
-async function signedInAs(frame, name) {
-  await frame.waitForFunction(
-    (n) =>
-      document.getElementById("auth-state").textContent.trim() === "signed-in" &&
-      document.getElementById("username").textContent.trim() === n,
-    name,
-    { timeout: 10000 }
-  );
-}
+const signedInAs = (frame, name) => waitAuth(frame, "signed-in", name);
 
 test("README has every tagged snippet", () => {
   assert.deepEqual(Object.keys(snippets).sort(), ["callback", "embed", "esm", "events", "login", "refresh", "talk"]);

@@ -12,6 +12,7 @@ import {
   mintToken,
   streamFrame,
   recordConsole,
+  waitAuth,
 } from "./harness.mjs";
 
 let server, browser, hostile, pages;
@@ -55,11 +56,6 @@ async function authState(frame) {
   return (await frame.locator("#auth-state").textContent()).trim();
 }
 
-async function waitAuth(frame, state) {
-  await frame.waitForFunction((s) => document.getElementById("auth-state").textContent.trim() === s, state, {
-    timeout: 10000,
-  });
-}
 
 test("002 snippet: accessToken in options signs the reader in; token never in a URL", async () => {
   const token = await mintToken(server, { user: "bob" });

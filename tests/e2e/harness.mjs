@@ -194,3 +194,14 @@ export function recordConsole(page) {
   page.on("pageerror", (e) => log.push({ type: "pageerror", text: String(e) }));
   return log;
 }
+
+/** Waits until the stream page's `#auth-state` reads `state` (and, if given, `#username` is `username`). */
+export async function waitAuth(frame, state, username) {
+  await frame.waitForFunction(
+    ([s, u]) =>
+      document.getElementById("auth-state")?.textContent.trim() === s &&
+      (u === undefined || document.getElementById("username").textContent.trim() === u),
+    [state, username],
+    { timeout: 10000 }
+  );
+}

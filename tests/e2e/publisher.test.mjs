@@ -10,6 +10,7 @@ import {
   mintToken,
   streamFrame,
   recordConsole,
+  waitAuth,
 } from "./harness.mjs";
 
 let server, browser, pages;
@@ -45,11 +46,6 @@ async function open(body, b = browser) {
   return { page, context, consoleLog };
 }
 
-async function waitAuth(frame, state) {
-  await frame.waitForFunction((s) => document.getElementById("auth-state").textContent.trim() === s, state, {
-    timeout: 10000,
-  });
-}
 
 test("demo pages are served under the strict CSP and work with no violation", async () => {
   const context = await browser.newContext();

@@ -10,6 +10,7 @@ import {
   mintToken,
   streamFrame,
   recordConsole,
+  waitAuth,
 } from "./harness.mjs";
 
 let server, browser, hostile;
@@ -31,13 +32,6 @@ async function newPage() {
   return { page, context, consoleLog };
 }
 
-async function waitAuth(frame, state) {
-  await frame.waitForFunction(
-    (s) => document.getElementById("auth-state").textContent.trim() === s,
-    state,
-    { timeout: 10000 }
-  );
-}
 
 /** Waits until the demo page's event log (www/demo.js) has `name` (with `data.code`). */
 async function waitEvent(page, name, code) {
