@@ -19,7 +19,9 @@ rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 
 # Host SDK: no-modules glue wrapped by the loader, minified into one script.
 wasm-bindgen --target no-modules --no-typescript --out-dir "$TMP/embed" "$WASM/stream_embed.wasm"
-"$BIN/wasm-opt" "${OPT[@]}" "$TMP/embed/stream_embed_bg.wasm" -o "$TMP/embed/opt.wasm"
+# wasm-opt, then short import/export names in both the wasm and its glue.
+WASM_OPT_FLAGS="${OPT[*]}" node scripts/minify-names.mjs \
+  "$TMP/embed/stream_embed_bg.wasm" "$TMP/embed/opt.wasm" "$TMP/embed/stream_embed.js"
 hash=$(sha256sum "$TMP/embed/opt.wasm" | cut -c1-10)
 wasm_name="stream_embed.$hash.wasm"
 cp "$TMP/embed/opt.wasm" "$OUT/embed/$wasm_name"
