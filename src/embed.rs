@@ -49,7 +49,8 @@ pub(crate) struct Embed {
     pub(crate) timer: Option<Timer>,
     pub(crate) mount: Option<Mount>,
     pub(crate) ready_fired: bool,
-    /// `next` for the pending `refreshAccessToken` call; dropped on remove.
+    /// `next` for the pending `refreshAccessToken` call (see
+    /// [`retire_next`] for what happens to it after `remove()`).
     pub(crate) refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
     /// Pending lazy render (`autoRender`), cancelled by `remove()`.
     pub(crate) lazy: Option<lazy::Lazy>,
@@ -60,7 +61,8 @@ pub(crate) struct Embed {
 }
 
 /// How long after the iframe's `load` a silent stream counts as unreachable.
-const UNREACHABLE_MS: f64 = 5000.0;
+/// Generous, so a slow connection is not reported as a blocked stream.
+const UNREACHABLE_MS: f64 = 10_000.0;
 
 const HOOKS: Hooks = Hooks {
     hello: on_hello,
@@ -76,6 +78,27 @@ unsafe impl<T> Sync for Global<T> {}
 
 static EMBEDS: Global<RefCell<Vec<Embed>>> = Global(RefCell::new(Vec::new()));
 static NEXT_ID: Global<Cell<u32>> = Global(Cell::new(1));
+
+/// `next` callbacks outlived by their embed (or replaced by a newer one).
+/// A publisher's refresh may finish after `remove()`, e.g. on a route change
+/// in a single-page app; its `next(token)` must then be a harmless no-op,
+/// not "closure invoked after being dropped". Bounded: the oldest go first.
+static RETIRED_NEXT: Global<RefCell<Vec<Closure<dyn FnMut(JsValue)>>>> =
+    Global(RefCell::new(Vec::new()));
+
+/// How many retired `next` callbacks are kept callable.
+const RETIRED_NEXT_MAX: usize = 8;
+
+/// Keeps `next` callable (as a no-op once its embed is gone) for a while.
+pub(crate) fn retire_next(next: Option<Closure<dyn FnMut(JsValue)>>) {
+    let Some(next) = next else { return };
+    if let Ok(mut r) = RETIRED_NEXT.0.try_borrow_mut() {
+        if r.len() >= RETIRED_NEXT_MAX {
+            let _ = r.remove(0);
+        }
+        r.push(next);
+    }
+}
 
 /// Runs `f` on embed `id` if it exists. Never call publisher code inside `f`;
 /// a re-entrant borrow (impossible by construction) reads as "no embed"
@@ -464,7 +487,8 @@ fn remove(id: u32) -> Result<(), JsValue> {
         Some(e.swap_remove(pos))
     });
     match taken {
-        Some(embed) => {
+        Some(mut embed) => {
+            retire_next(embed.refresh_next.take());
             drop(embed);
             Ok(())
         }

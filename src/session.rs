@@ -9,7 +9,7 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::embed::{emit, send, warn, with, Embed};
+use crate::embed::{emit, retire_next, send, warn, with, Embed};
 use crate::error::{Code, Error};
 use crate::js::{claims_of, to_js_error};
 use crate::protocol::{Msg, MAX_TOKEN};
@@ -137,7 +137,8 @@ pub fn request_refresh(id: u32) {
     });
     let f: JsValue = next.as_ref().clone();
     // Replacing drops the previous `next`; it can no longer be called.
-    with(id, |e| e.refresh_next = Some(next));
+    let old = with(id, |e| e.refresh_next.replace(next)).flatten();
+    retire_next(old);
     if let Err(err) = cb.call1(&JsValue::UNDEFINED, &f) {
         web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
     }
