@@ -51,7 +51,7 @@ pub(crate) struct Embed {
     pub(crate) ready_fired: bool,
     /// `next` for the pending `refreshAccessToken` call (see
     /// [`retire_next`] for what happens to it after `remove()`).
-    pub(crate) refresh_next: Option<Closure<dyn FnMut(JsValue)>>,
+    pub(crate) refresh_next: Option<Next>,
     /// Pending lazy render (`autoRender`), cancelled by `remove()`.
     pub(crate) lazy: Option<lazy::Lazy>,
     /// The deferred `showPermalink` event.
@@ -83,14 +83,16 @@ static NEXT_ID: Global<Cell<u32>> = Global(Cell::new(1));
 /// A publisher's refresh may finish after `remove()`, e.g. on a route change
 /// in a single-page app; its `next(token)` must then be a harmless no-op,
 /// not "closure invoked after being dropped". Bounded: the oldest go first.
-static RETIRED_NEXT: Global<RefCell<Vec<Closure<dyn FnMut(JsValue)>>>> =
-    Global(RefCell::new(Vec::new()));
+static RETIRED_NEXT: Global<RefCell<Vec<Next>>> = Global(RefCell::new(Vec::new()));
+
+/// The `next` callback handed to `refreshAccessToken`.
+pub(crate) type Next = Closure<dyn FnMut(JsValue)>;
 
 /// How many retired `next` callbacks are kept callable.
 const RETIRED_NEXT_MAX: usize = 8;
 
 /// Keeps `next` callable (as a no-op once its embed is gone) for a while.
-pub(crate) fn retire_next(next: Option<Closure<dyn FnMut(JsValue)>>) {
+pub(crate) fn retire_next(next: Option<Next>) {
     let Some(next) = next else { return };
     if let Ok(mut r) = RETIRED_NEXT.0.try_borrow_mut() {
         if r.len() >= RETIRED_NEXT_MAX {
