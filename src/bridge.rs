@@ -55,8 +55,6 @@ pub struct Mount {
     pub origin: String,
     /// Set once the handshake succeeded; replaced on reconnect.
     pub channel: Option<Channel>,
-    /// Whether the stream has said `ready` since it was mounted.
-    pub ready: bool,
     /// Reports an unreachable stream if no hello follows the iframe's load.
     pub watchdog: Option<Timer>,
     _hello: EventListener,
@@ -107,7 +105,6 @@ impl Mount {
             iframe,
             origin,
             channel: None,
-            ready: false,
             watchdog: None,
             _hello: hello,
             _load: load,

@@ -215,8 +215,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
     match msg {
         Msg::Ready => {
             let first = with(id, |e| {
-                if let Some(m) = e.mount.as_mut() {
-                    m.ready = true;
+                if let Some(m) = &e.mount {
                     let _ = m.iframe.style().remove_property("visibility");
                 }
                 !core::mem::replace(&mut e.ready_fired, true)
