@@ -39,10 +39,15 @@ pub fn validate(token: &str) -> Result<Option<f64>, Error> {
 /// Makes `token` (with its `exp`) the embed's current token and schedules
 /// the refresh (if the publisher can refresh) or the expiry.
 pub fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
+    // A pending timer for the same `exp` stays: no clear/set per login.
+    let keep_timer = token.is_some() && exp.is_some() && exp == e.exp && e.timer.is_some();
     e.token = token;
     e.exp = exp;
     e.expired_reported = false;
     e.refresh_asked = false;
+    if keep_timer {
+        return;
+    }
     e.timer = None;
     if let Some(exp) = exp.filter(|_| e.token.is_some()) {
         let due = if e.opts.refresh_access_token.is_some() {
@@ -65,7 +70,12 @@ fn on_timer(id: u32, due: f64) {
         with(id, |e| e.timer = schedule(id, due));
         return;
     }
-    let can_refresh = with(id, |e| e.opts.refresh_access_token.is_some()) == Some(true);
+    // The timer has fired: forget it (safe from inside its own callback), so
+    // a later token with the same `exp` schedules afresh.
+    let can_refresh = with(id, |e| {
+        e.timer = None;
+        e.opts.refresh_access_token.is_some()
+    }) == Some(true);
     if can_refresh {
         request_refresh(id);
     } else {
