@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 status=0
+mkdir -p target && rm -f target/*-tests.log
 step() { printf '\n=== %s\n' "$*"; }
 
 step "lint: cargo fmt --check, cargo clippy -D warnings"
@@ -15,19 +16,27 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings || status=1
 cargo clippy --quiet --target wasm32-unknown-unknown -p stream-embed --no-default-features --features tiny -- -D warnings || status=1
 
 step "native: cargo test --workspace"
-cargo test --workspace --quiet >target/native-tests.log 2>&1 || status=1
+if ! cargo test --workspace --quiet >target/native-tests.log 2>&1; then
+  status=1
+  tail -n 80 target/native-tests.log
+fi
 grep -E '^(test result|failures:|---- )|panicked|^error' target/native-tests.log
 
 step "browser: wasm-bindgen-test in headless Chromium"
-cargo test --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1 || status=1
+if ! cargo test --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1; then
+  status=1
+  tail -n 80 target/browser-tests.log
+fi
 grep -E '^(test |test result)|panicked|^error' target/browser-tests.log
 
 step "end-to-end: playwright-core + /usr/bin/chromium, two origins"
-node --test --test-concurrency=1 tests/e2e/ || status=1
+node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee target/e2e-tests.log
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 step "end-to-end again, third-party cookies blocked: embedding, SSO, docs snippets"
 STREAM_E2E_BLOCK_THIRD_PARTY_COOKIES=1 node --test --test-concurrency=1 \
-  tests/e2e/embed.test.mjs tests/e2e/server.test.mjs tests/e2e/docs.test.mjs || status=1
+  tests/e2e/embed.test.mjs tests/e2e/server.test.mjs tests/e2e/docs.test.mjs 2>&1 | tee target/e2e-3pc-tests.log
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 step "types: tsc on the published .d.ts"
 node_modules/.bin/tsc -p tests/types && echo "types ok" || status=1
@@ -35,5 +44,15 @@ node_modules/.bin/tsc -p tests/types && echo "types ok" || status=1
 step "size budget"
 node scripts/size.mjs || status=1
 
+# One closing line over every runner: cargo's "N passed; N failed" and
+# node's "# pass N" / "# fail N". A failing layer without counts (lint,
+# types, size) still makes the failed count non-zero.
+read -r passed failed < <(cat target/native-tests.log target/browser-tests.log \
+  target/e2e-tests.log target/e2e-3pc-tests.log 2>/dev/null | awk '
+  /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  /^# pass [0-9]+$/ { p += $3 } /^# fail [0-9]+$/ { f += $3 }
+  END { print p + 0, f + 0 }')
+[ "$status" != 0 ] && [ "$failed" = 0 ] && failed=1
 [ "$status" = 0 ] && echo "all test layers passed" || echo "SOME TESTS FAILED"
+echo "$passed passed, $failed failed"
 exit $status
