@@ -119,7 +119,7 @@ export function launchBrowser(extraArgs = []) {
 
 /**
  * A static page server on http://localhost:Q (bound to 127.0.0.1 and ::1)
- * for test publisher pages: `pages.set(path, html)` then load
+ * for test publisher pages: `pages.set(path, html[, headers])` then load
  * `pages.origin + path`. Pages must come from a loopback server (not request
  * interception) so Chromium's local-network-access rules treat them as
  * local, as a real publisher page on a loopback demo would be.
@@ -128,12 +128,13 @@ export async function startPageServer() {
   const port = await freePort();
   const routes = new Map();
   const handler = (req, res) => {
-    const body = routes.get(new URL(req.url, "http://x").pathname);
-    res.writeHead(body === undefined ? 404 : 200, {
+    const route = routes.get(new URL(req.url, "http://x").pathname);
+    res.writeHead(route === undefined ? 404 : 200, {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
+      ...(route?.headers || {}),
     });
-    res.end(body ?? "not found");
+    res.end(route?.body ?? "not found");
   };
   const servers = [];
   for (const host of ["127.0.0.1", "::1"]) {
@@ -150,7 +151,7 @@ export async function startPageServer() {
   }
   return {
     origin: `http://localhost:${port}`,
-    set: (path, html) => routes.set(path, html),
+    set: (path, body, headers) => routes.set(path, { body, headers }),
     stop: () => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))),
   };
 }

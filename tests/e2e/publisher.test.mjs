@@ -36,12 +36,12 @@ after(async () => {
 });
 
 let n = 0;
-async function open(body, b = browser) {
+async function open(body, b = browser, headers) {
   const context = await b.newContext();
   const page = await context.newPage();
   const consoleLog = recordConsole(page);
   const path = `/pub-${++n}.html`;
-  pages.set(path, `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>${body}</body></html>`);
+  pages.set(path, `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>${body}</body></html>`, headers);
   await page.goto(pages.origin + path);
   return { page, context, consoleLog };
 }
@@ -227,5 +227,26 @@ var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, stor
   await frame.evaluate(() => document.getElementById("tall").remove());
   await page.waitForFunction((b) => Math.abs(document.querySelector("iframe").getBoundingClientRect().height - b) <= 1, before);
   assert.equal(await frame.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1), true, "scrollbar");
+  await context.close();
+});
+
+test("a page CSP that blocks WebAssembly gets one clear console error and a rejected Coral.ready", async () => {
+  const { page, context, consoleLog } = await open(
+    `
+<div id="coral_thread"></div>
+<script src="${server.stream}/embed.js"></script>
+<script>
+var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "csp-blocked" });
+window.__ready = Coral.ready.then(function () { return "ready"; }, function (e) { return "rejected"; });
+</script>`,
+    browser,
+    // Everything the embed needs except 'wasm-unsafe-eval'.
+    { "content-security-policy": `script-src 'self' ${server.stream} 'unsafe-inline'; connect-src ${server.stream}; frame-src ${server.stream}` }
+  );
+  assert.equal(await page.evaluate(() => window.__ready), "rejected");
+  const said = consoleLog.filter((l) => l.type === "error" && l.text.includes("wasm-unsafe-eval"));
+  assert.equal(said.length, 1, JSON.stringify(consoleLog));
+  assert.match(said[0].text, /^Coral: the stream SDK failed to load/);
+  assert.equal(await page.evaluate(() => embed.rendered), false);
   await context.close();
 });
