@@ -9,17 +9,23 @@
   var base = (cur && cur.src) || g.__streamEmbedBase || location.href;
   /*@GLUE@*/
   var sdk = null;
+  var failed = null; // why the SDK could not load
   var waiting = [];
+  function settle() {
+    var w = waiting;
+    waiting = null;
+    for (var i = 0; i < w.length; i++) w[i]();
+  }
   var ready = wasm_bindgen({ module_or_path: new URL("/*@WASM@*/", base) }).then(
     function () {
       sdk = wasm_bindgen;
-      var w = waiting;
-      waiting = null;
-      for (var i = 0; i < w.length; i++) w[i]();
+      settle();
       return g.Coral;
     },
     function (e) {
+      failed = e;
       console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
+      settle();
       throw e;
     }
   );
@@ -29,12 +35,14 @@
   function Embed(make) {
     var self = this, real = null, error = null, calls = [];
     function create() {
-      try {
-        real = make();
-      } catch (e) {
-        error = e;
-        console.error(e);
-      }
+      if (failed) error = failed; // reported once above
+      else
+        try {
+          real = make();
+        } catch (e) {
+          error = e;
+          console.error(e);
+        }
       var c = calls;
       calls = null;
       for (var i = 0; i < c.length; i++) call(c[i][0], c[i][1]);
@@ -55,7 +63,8 @@
       },
     });
     if (sdk) real = make(); // synchronous: errors throw to the caller
-    else waiting.push(create);
+    else if (waiting) waiting.push(create);
+    else error = failed;
   }
 
   g.Coral = {

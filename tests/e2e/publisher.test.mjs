@@ -248,5 +248,17 @@ window.__ready = Coral.ready.then(function () { return "ready"; }, function (e) 
   assert.equal(said.length, 1, JSON.stringify(consoleLog));
   assert.match(said[0].text, /^Coral: the stream SDK failed to load/);
   assert.equal(await page.evaluate(() => embed.rendered), false);
+  // Calls made on the embed then throw the load error instead of queueing forever.
+  assert.match(
+    await page.evaluate(() => {
+      try {
+        embed.login("a.b.c");
+        return "no throw";
+      } catch (e) {
+        return String(e);
+      }
+    }),
+    /wasm|WebAssembly|Content Security Policy/i
+  );
   await context.close();
 });
