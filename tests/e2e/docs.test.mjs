@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { CORAL_AND_TALK_ENV, ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const snippets = {};
@@ -14,15 +14,7 @@ for (const m of readme.matchAll(/<!-- e2e:(\w+) -->\n```(?:html|js)\n([\s\S]*?)`
 let server, browser, pages;
 before(async () => {
   pages = await startPageServer();
-  server = await startServer(
-    {
-      CORAL_SSO_SECRET: "c".repeat(40),
-      TALK_JWT_SECRET: "t".repeat(40),
-      TALK_JWT_ISSUER: "talk-token-example",
-      TALK_JWT_AUDIENCE: "talk",
-    },
-    { allowOrigins: [pages.origin] }
-  );
+  server = await startServer(CORAL_AND_TALK_ENV, { allowOrigins: [pages.origin] });
   browser = await launchBrowser();
 });
 after(async () => {

@@ -81,6 +81,14 @@ export async function startServer(env = {}, { allowOrigins = [] } = {}) {
   };
 }
 
+/** Server env enabling the Coral SSO and Talk v4 profiles together. */
+export const CORAL_AND_TALK_ENV = {
+  CORAL_SSO_SECRET: "c".repeat(40),
+  TALK_JWT_SECRET: "t".repeat(40),
+  TALK_JWT_ISSUER: "talk-token-example",
+  TALK_JWT_AUDIENCE: "talk",
+};
+
 /** A third origin (http://127.0.0.1:H) serving the given routes { path: html }. */
 export async function startThirdOrigin(routes) {
   const port = await freePort();

@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
+  CORAL_AND_TALK_ENV,
   startServer,
   startPageServer,
   launchBrowser,
@@ -17,16 +18,7 @@ let server, browser, pages;
 
 before(async () => {
   pages = await startPageServer();
-  server = await startServer(
-    // Coral SSO (generated dev secret) plus the Talk v4 profile.
-    {
-      CORAL_SSO_SECRET: "c".repeat(40),
-      TALK_JWT_SECRET: "t".repeat(40),
-      TALK_JWT_ISSUER: "talk-token-example",
-      TALK_JWT_AUDIENCE: "talk",
-    },
-    { allowOrigins: [pages.origin] }
-  );
+  server = await startServer(CORAL_AND_TALK_ENV, { allowOrigins: [pages.origin] });
   browser = await launchBrowser();
 });
 after(async () => {
