@@ -30,47 +30,56 @@
     }
   );
 
-  // An embed handle: forwards to the wasm StreamEmbed made by `make()`,
-  // queueing calls until the SDK is ready.
+  // Embed handle methods, numbered as the SDK's `call` export expects.
+  var METHODS = "render remove login logout on off once onAny offAny handleLoginCallback".split(" ");
+
+  // An embed handle (also the emitter given to the `events` option). The
+  // SDK binds it to its embed id; calls before that are queued in order.
   function Embed(make) {
-    var self = this, real = null, error = null, calls = [];
+    var self = this, id = null, error = null, calls = [];
+    function bind(i) {
+      id = i;
+      return self;
+    }
     function create() {
       if (failed) error = failed; // reported once above
       else
         try {
-          real = make();
+          make(bind);
         } catch (e) {
           error = e;
           console.error(e);
         }
       var c = calls;
       calls = null;
-      for (var i = 0; i < c.length; i++) call(c[i][0], c[i][1]);
+      // Calls queued for an embed that failed are dropped (the error is
+      // in the console, and later calls throw it).
+      for (var i = 0; !error && i < c.length; i++) call(c[i][0], c[i][1], c[i][2]);
     }
-    function call(name, args) {
+    function call(k, a, b) {
       if (error) throw error;
-      if (!real) return void calls.push([name, args]);
-      return real[name].apply(real, args);
+      if (id === null) return void calls.push([k, a, b]);
+      return sdk.call(id, k, a, b);
     }
-    "render remove login logout on off once onAny offAny handleLoginCallback".split(" ").forEach(function (m) {
-      self[m] = function () {
-        return call(m, Array.prototype.slice.call(arguments));
+    METHODS.forEach(function (m, k) {
+      self[m] = function (a, b) {
+        return call(k, a, b);
       };
     });
     Object.defineProperty(self, "rendered", {
       get: function () {
-        return !!real && real.rendered;
+        return id !== null && sdk.call(id, METHODS.length);
       },
     });
-    if (sdk) real = make(); // synchronous: errors throw to the caller
+    if (sdk) make(bind); // synchronous: errors throw to the caller
     else if (waiting) waiting.push(create);
     else error = failed;
   }
 
   g.Coral = {
     createStreamEmbed: function (config) {
-      return new Embed(function () {
-        return sdk.createStreamEmbed(config, base);
+      return new Embed(function (bind) {
+        sdk.createStreamEmbed(config, base, bind);
       });
     },
     handleLoginCallback: function (embed) {
@@ -78,8 +87,8 @@
     },
     Talk: {
       render: function (element, opts) {
-        return new Embed(function () {
-          return sdk.talkRender(element, opts, base);
+        return new Embed(function (bind) {
+          sdk.talkRender(element, opts, base, bind);
         });
       },
     },

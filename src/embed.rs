@@ -107,7 +107,14 @@ pub(crate) fn retire_next(next: Option<Next>) {
 /// rather than panicking.
 pub(crate) fn with<R>(id: u32, f: impl FnOnce(&mut Embed) -> R) -> Option<R> {
     let mut all = EMBEDS.0.try_borrow_mut().ok()?;
-    all.iter_mut().find(|e| e.id == id).map(f)
+    lookup(&mut all, id).map(f)
+}
+
+/// The embed with id `id`. Not inlined: `with` is instantiated for every
+/// closure, and the search is the same each time.
+#[inline(never)]
+fn lookup(all: &mut [Embed], id: u32) -> Option<&mut Embed> {
+    all.iter_mut().find(|e| e.id == id)
 }
 
 fn not_mounted() -> JsValue {
@@ -190,7 +197,7 @@ fn unreachable(id: u32) {
 
 /// Back/forward changed the page URL: tell the stream its `commentID`.
 fn on_popstate(id: u32) {
-    let search = web_sys::window()
+    let search = crate::global::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let comment_id = page::query_param(&search, "commentID");
@@ -259,25 +266,61 @@ pub(crate) fn send(id: u32, msg: Msg<JsValue>) {
     });
 }
 
+/// What the exports return: nothing in the shipped (`tiny`) build, whose
+/// loader holds the handle (see [`call`]); a [`StreamEmbed`] class instance
+/// in test builds.
+#[cfg(feature = "tiny")]
+pub type Handle = ();
+/// What the exports return (see the `tiny` definition).
+#[cfg(not(feature = "tiny"))]
+pub type Handle = StreamEmbed;
+
+#[cfg(feature = "tiny")]
+fn handle(_: StreamEmbed) -> Handle {}
+
+#[cfg(not(feature = "tiny"))]
+fn handle(e: StreamEmbed) -> Handle {
+    e
+}
+
+/// The emitter handed to `events` when the loader gave no `bind`.
+#[cfg(not(feature = "tiny"))]
+fn emitter(id: u32) -> JsValue {
+    StreamEmbed { id }.into()
+}
+
+#[cfg(feature = "tiny")]
+fn emitter(_: u32) -> JsValue {
+    JsValue::UNDEFINED
+}
+
 /// Creates an embed. Exported to JS as `createStreamEmbed(config)` by the
-/// loader, which passes the URL of the embed script as `script_url`.
+/// loader, which passes the URL of the embed script as `script_url`, and
+/// `bind`: the SDK calls `bind(id)` with the new embed's id and gets back the
+/// loader's handle, which it hands to the `events` callback as the emitter;
+/// the handle's methods reach the embed through [`call`].
 #[wasm_bindgen(js_name = createStreamEmbed)]
 pub fn create_stream_embed(
     config: JsValue,
     script_url: Option<String>,
-) -> Result<StreamEmbed, JsValue> {
-    create(config, script_url, None).map_err(to_js_error)
+    bind: Option<Function>,
+) -> Result<Handle, JsValue> {
+    create(config, script_url, None, bind)
+        .map(handle)
+        .map_err(to_js_error)
 }
 
 /// Talk v4's `Coral.Talk.render(element, { talk, asset_id, asset_url,
 /// auth_token, events })`, mapped onto `createStreamEmbed` and rendered at
-/// once, as Talk v4 did.
+/// once, as Talk v4 did. `bind` as for `createStreamEmbed`.
 #[wasm_bindgen(js_name = talkRender)]
+#[allow(clippy::unit_arg)] // `Handle` is `()` in the shipped build
 pub fn talk_render(
     element: JsValue,
     opts: JsValue,
     script_url: Option<String>,
-) -> Result<StreamEmbed, JsValue> {
+    bind: Option<Function>,
+) -> Result<Handle, JsValue> {
     let element = element
         .dyn_into::<Element>()
         .map_err(|_| to_js_error(Error::invalid_option("element", "a DOM element")))?;
@@ -294,15 +337,37 @@ pub fn talk_render(
             let _ = js_sys::Reflect::set(&config, &to.into(), &v);
         }
     }
-    let embed = create(config.into(), script_url, Some(element)).map_err(to_js_error)?;
+    let embed = create(config.into(), script_url, Some(element), bind).map_err(to_js_error)?;
     embed.render()?;
-    Ok(embed)
+    Ok(handle(embed))
+}
+
+/// The methods of an embed handle, by number (the loader's `METHODS` order).
+#[cfg(feature = "tiny")]
+#[wasm_bindgen]
+pub fn call(id: u32, method: u32, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
+    let e = StreamEmbed { id };
+    let done = JsValue::UNDEFINED;
+    Ok(match method {
+        0 => e.render().map(|_| done)?,
+        1 => e.remove().map(|_| done)?,
+        2 => e.login(a).map(|_| done)?,
+        3 => e.logout().map(|_| done)?,
+        4 => e.on(a, b).map(|_| done)?,
+        5 => e.off(a, b).map(|_| done)?,
+        6 => e.once(a, b).map(|_| done)?,
+        7 => e.on_any(a).map(|_| done)?,
+        8 => e.off_any(a).map(|_| done)?,
+        9 => e.handle_login_callback()?.into(),
+        _ => e.rendered().into(),
+    })
 }
 
 fn create(
     config: JsValue,
     script_url: Option<String>,
     element: Option<Element>,
+    bind: Option<Function>,
 ) -> Result<StreamEmbed, Error> {
     if !config.is_object() {
         return Err(Error::invalid_option("config", "an object"));
@@ -322,7 +387,8 @@ fn create(
         }
     };
     let origin = origin_of(&root).unwrap_or_default();
-    let window = web_sys::window().ok_or_else(|| Error::new(Code::NotMounted, &["no window."]))?;
+    let window =
+        crate::global::window().ok_or_else(|| Error::new(Code::NotMounted, &["no window."]))?;
     let doc = window
         .document()
         .ok_or_else(|| Error::new(Code::NotMounted, &["no document."]))?;
@@ -378,8 +444,15 @@ fn create(
         error_reported: false,
     });
     let embed = StreamEmbed { id };
+    // The loader's handle learns its id first, so calls made from `events`
+    // reach this embed.
+    let emitter = match bind {
+        Some(bind) => bind
+            .call1(&JsValue::UNDEFINED, &id.into())
+            .unwrap_or_default(),
+        None => emitter(id),
+    };
     if let Some(f) = events.and_then(|f| f.dyn_into::<Function>().ok()) {
-        let emitter: JsValue = StreamEmbed { id }.into();
         if let Err(err) = f.call1(&JsValue::UNDEFINED, &emitter) {
             web_sys::console::error_2(&"Coral: the `events` callback threw:".into(), &err);
         }
@@ -439,7 +512,7 @@ fn render_near(id: u32) {
 
 /// Creates the iframe and starts listening for its hello.
 fn render(id: u32) -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or_else(not_mounted)?;
+    let window = crate::global::window().ok_or_else(not_mounted)?;
     let doc = window.document().ok_or_else(not_mounted)?;
     let made = with(id, |e| -> Result<(), JsValue> {
         if e.mount.is_some() {
@@ -547,12 +620,12 @@ fn off(id: u32, name: JsValue, f: JsValue) -> Result<(), JsValue> {
 /// also the emitter handed to the `events` option: it has EventEmitter2's
 /// `on`, `off`, `once`, `onAny` and `offAny` (one class instead of two keeps
 /// the payload smaller).
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "tiny"), wasm_bindgen)]
 pub struct StreamEmbed {
     id: u32,
 }
 
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "tiny"), wasm_bindgen)]
 impl StreamEmbed {
     /// Renders the stream iframe now (no-op if already rendered).
     pub fn render(&self) -> Result<(), JsValue> {
@@ -578,7 +651,7 @@ impl StreamEmbed {
     /// Signs in with a login-callback token found in the page URL
     /// (`#jwt=…` or `?jwt=…`), removing it from the address bar first.
     /// Returns whether a token was found. Errors as `login`.
-    #[wasm_bindgen(js_name = handleLoginCallback)]
+    #[cfg_attr(not(feature = "tiny"), wasm_bindgen(js_name = handleLoginCallback))]
     pub fn handle_login_callback(&self) -> Result<bool, JsValue> {
         with(self.id, |_| ()).ok_or_else(not_mounted)?;
         match page::take_callback_token() {
@@ -610,21 +683,21 @@ impl StreamEmbed {
     }
 
     /// Adds a listener for every event; called as `f(name, data)`.
-    #[wasm_bindgen(js_name = onAny)]
+    #[cfg_attr(not(feature = "tiny"), wasm_bindgen(js_name = onAny))]
     pub fn on_any(&self, f: JsValue) -> Result<(), JsValue> {
         let f = listener(f)?;
         with(self.id, |e| e.bus.on_any(f)).ok_or_else(not_mounted)
     }
 
     /// Removes one `onAny` listener, or all of them without an argument.
-    #[wasm_bindgen(js_name = offAny)]
+    #[cfg_attr(not(feature = "tiny"), wasm_bindgen(js_name = offAny))]
     pub fn off_any(&self, f: JsValue) -> Result<(), JsValue> {
         let f = f.dyn_into::<Function>().ok();
         with(self.id, |e| e.bus.off_any(f.as_ref())).ok_or_else(not_mounted)
     }
 
     /// Whether the stream iframe is in the page.
-    #[wasm_bindgen(getter)]
+    #[cfg_attr(not(feature = "tiny"), wasm_bindgen(getter))]
     pub fn rendered(&self) -> bool {
         with(self.id, |e| e.mount.is_some()).unwrap_or(false)
     }

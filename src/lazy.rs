@@ -3,7 +3,7 @@
 
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
 /// A pending lazy render; dropping it disconnects the observer and frees
@@ -11,7 +11,7 @@ use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, Intersec
 #[must_use = "the lazy render is cancelled as soon as this value is dropped"]
 pub struct Lazy {
     observer: IntersectionObserver,
-    _callback: Closure<dyn FnMut(Array)>,
+    _callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Drop for Lazy {
@@ -22,7 +22,7 @@ impl Drop for Lazy {
 
 /// Whether the browser has `IntersectionObserver`.
 pub fn supported() -> bool {
-    web_sys::window()
+    crate::global::window()
         .is_some_and(|w| js_sys::Reflect::has(&w, &"IntersectionObserver".into()).unwrap_or(false))
 }
 
@@ -30,7 +30,8 @@ pub fn supported() -> bool {
 /// Dropping the returned [`Lazy`] from inside `near` is safe: wasm-bindgen
 /// frees the closure once the call returns.
 pub fn observe(id: u32, container: &Element, near: fn(u32)) -> Option<Lazy> {
-    let callback = Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |entries: JsValue| {
+        let entries: Array = entries.unchecked_into();
         let close = entries.iter().any(|e| {
             e.dyn_ref::<IntersectionObserverEntry>()
                 .is_some_and(IntersectionObserverEntry::is_intersecting)

@@ -38,6 +38,8 @@ mod bridge;
 #[cfg(feature = "host")]
 mod embed;
 #[cfg(feature = "host")]
+mod global;
+#[cfg(feature = "host")]
 mod lazy;
 #[cfg(feature = "host")]
 mod listener;
@@ -48,8 +50,10 @@ mod session;
 #[cfg(feature = "host")]
 mod timer;
 
+#[cfg(all(feature = "host", feature = "tiny"))]
+pub use embed::call;
 #[cfg(feature = "host")]
-pub use embed::{create_stream_embed, talk_render, StreamEmbed};
+pub use embed::{create_stream_embed, talk_render, Handle, StreamEmbed};
 
 #[cfg(all(feature = "host", not(feature = "tiny")))]
 pub use embed::live_embeds;

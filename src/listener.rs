@@ -8,7 +8,8 @@
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, EventTarget};
+use wasm_bindgen::JsValue;
+use web_sys::EventTarget;
 
 /// A registered listener; dropping it removes the listener and frees the
 /// closure.
@@ -16,13 +17,13 @@ use web_sys::{Event, EventTarget};
 pub struct Listener {
     target: EventTarget,
     kind: &'static str,
-    callback: Closure<dyn FnMut(Event)>,
+    callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Listener {
     /// Adds `f` as a `kind` listener on `target`.
-    pub fn new(target: &EventTarget, kind: &'static str, f: impl FnMut(Event) + 'static) -> Self {
-        let callback = Closure::<dyn FnMut(Event)>::new(f);
+    pub fn new(target: &EventTarget, kind: &'static str, f: impl FnMut(JsValue) + 'static) -> Self {
+        let callback = Closure::<dyn FnMut(JsValue)>::new(f);
         // Adding a listener only fails for non-callable callbacks.
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
         Listener {

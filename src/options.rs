@@ -83,21 +83,30 @@ enum Kind {
     Bool,
     /// A function.
     Func,
+    /// A non-empty string.
+    NonEmpty,
+    /// An absolute http(s) URL without query or fragment (trailing
+    /// slashes are dropped).
+    Url,
+    /// One of [`STORY_MODES`].
+    Mode,
+    /// A token: an empty string reads as absent.
+    Token,
 }
 
 use Kind::*;
 
 /// Every option this SDK understands, in [`KNOWN`] order, with its kind.
 const SPEC: [(&str, Kind); 18] = [
-    ("id", Str),
-    ("rootURL", Str),
+    ("id", NonEmpty),
+    ("rootURL", Url),
     ("storyID", Id),
     ("storyURL", Str),
-    ("storyMode", Str),
+    ("storyMode", Mode),
     ("commentID", Id),
     ("autoRender", Bool),
     ("events", Func),
-    ("accessToken", Str),
+    ("accessToken", Token),
     ("refreshAccessToken", Func),
     ("containerClassName", Str),
     ("bodyClassName", Str),
@@ -122,42 +131,71 @@ pub const KNOWN: [&str; 18] = {
 
 /// Decimal digits of `n` without `core::fmt`.
 fn integer_string(n: i64) -> String {
-    let mut digits = Vec::new();
-    let mut m = n.unsigned_abs();
-    loop {
-        digits.push(b'0' + (m % 10) as u8);
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
+    let mut s = String::new();
     if n < 0 {
-        digits.push(b'-');
+        s.push('-');
     }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
+    let m = n.unsigned_abs();
+    let mut div = 1;
+    while m / div >= 10 {
+        div *= 10;
+    }
+    while div > 0 {
+        s.push((b'0' + (m / div % 10) as u8) as char);
+        div /= 10;
+    }
+    s
 }
 
-/// Reads and type-checks every known option: `null`/`undefined` read as
-/// absent, integers given for id-like options become strings.
+/// What an option of `kind` must be, for its error message.
+fn expected(kind: Kind) -> &'static str {
+    match kind {
+        Str => "a string",
+        Id => "a string or an integer",
+        Bool => "a boolean",
+        Func => "a function",
+        NonEmpty => "a non-empty string",
+        Url => "an absolute http(s) URL without query or fragment",
+        Mode => "one of COMMENTS, QA, RATINGS_AND_REVIEWS",
+        Token => "a string of at most 16 KiB",
+    }
+}
+
+/// Whether string `s` is acceptable for `kind`, normalising it in place.
+fn accept(kind: Kind, s: &mut String) -> bool {
+    match kind {
+        Str | Id => true,
+        NonEmpty => !s.is_empty(),
+        Url => {
+            while s.ends_with('/') {
+                s.pop();
+            }
+            origin_of(s).is_some() && !s.bytes().any(|b| b == b'?' || b == b'#')
+        }
+        Mode => STORY_MODES.contains(&s.as_str()),
+        Token => s.len() <= MAX_TOKEN,
+        Bool | Func => false,
+    }
+}
+
+/// Reads and checks every known option: `null`/`undefined` (and an empty
+/// token) read as absent, integers given for id-like options become
+/// strings. All checks happen here, so nothing after this can fail.
 fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 18]> {
     let mut out: [Val<R::Any>; 18] = core::array::from_fn(|_| Val::Missing);
     for (slot, (name, kind)) in out.iter_mut().zip(SPEC) {
         let v = match (rec.get(name), kind) {
             (Val::Missing | Val::Null, _) => Val::Missing,
+            (Val::Str(s), Token) if s.is_empty() => Val::Missing,
             (Val::Num(n), Id) if n.abs() < 9.0e15 && n == (n as i64) as f64 => {
                 Val::Str(integer_string(n as i64))
             }
-            (v @ Val::Str(_), Str | Id) | (v @ Val::Bool(_), Bool) | (v @ Val::Func(_), Func) => v,
-            _ => {
-                let expected = match kind {
-                    Str => "a string",
-                    Id => "a string or an integer",
-                    Bool => "a boolean",
-                    Func => "a function",
-                };
-                return Err(Error::invalid_option(name, expected));
-            }
+            (v @ Val::Bool(_), Bool) | (v @ Val::Func(_), Func) => v,
+            (Val::Str(mut s), _) => match accept(kind, &mut s) {
+                true => Val::Str(s),
+                false => return Err(Error::invalid_option(name, expected(kind))),
+            },
+            _ => return Err(Error::invalid_option(name, expected(kind))),
         };
         *slot = v;
     }
@@ -184,6 +222,8 @@ fn is_true<A>(v: &Val<A>) -> bool {
 
 /// Validates `createStreamEmbed` options.
 pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
+    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp, login_callback] =
+        &mut read(rec)?;
     let mut warnings = Vec::new();
     for key in rec.keys() {
         if !KNOWN.contains(&key.as_str()) {
@@ -193,49 +233,6 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
             warnings.push(w);
         }
     }
-    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp, login_callback] =
-        &mut read(rec)?;
-
-    let id = match take_str(id) {
-        None => DEFAULT_ID.to_owned(),
-        Some(s) if s.is_empty() => return Err(Error::invalid_option("id", "a non-empty string")),
-        Some(s) => s,
-    };
-
-    let root_url = match take_str(root) {
-        None => None,
-        Some(mut s) => {
-            while s.ends_with('/') {
-                s.pop();
-            }
-            if origin_of(&s).is_none() || s.bytes().any(|b| b == b'?' || b == b'#') {
-                return Err(Error::invalid_option(
-                    "rootURL",
-                    "an absolute http(s) URL without query or fragment",
-                ));
-            }
-            Some(s)
-        }
-    };
-
-    let story_mode = take_str(mode);
-    if let Some(m) = &story_mode {
-        if !STORY_MODES.contains(&m.as_str()) {
-            return Err(Error::invalid_option(
-                "storyMode",
-                "one of COMMENTS, QA, RATINGS_AND_REVIEWS",
-            ));
-        }
-    }
-
-    let access_token = match take_str(token) {
-        Some(t) if t.len() > MAX_TOKEN => {
-            return Err(Error::invalid_option("accessToken", "at most 16 KiB"))
-        }
-        Some(t) if t.is_empty() => None,
-        t => t,
-    };
-
     let mut container_class_name = take_str(container);
     if let Some(body) = take_str(body) {
         warnings.push(
@@ -245,15 +242,15 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
     }
 
     Ok(Options {
-        id,
-        root_url,
+        id: take_str(id).unwrap_or_else(|| DEFAULT_ID.to_owned()),
+        root_url: take_str(root),
         story_id: take_str(story_id),
         story_url: take_str(story_url),
-        story_mode,
+        story_mode: take_str(mode),
         comment_id: take_str(comment_id),
         auto_render: is_true(auto_render),
         events: take_fn(events),
-        access_token,
+        access_token: take_str(token),
         refresh_access_token: take_fn(refresh),
         container_class_name,
         custom_css_url: take_str(css),

@@ -35,7 +35,9 @@ pub fn story_url(doc: &web_sys::Document, search: &str) -> Option<String> {
 /// Puts `?commentID=` (or removes it, for `None`) in the page URL with
 /// `history.pushState`, keeping the other parameters and the fragment.
 pub fn push_comment_id(comment_id: Option<&str>) {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = crate::global::window() else {
+        return;
+    };
     let loc = w.location();
     let (Ok(search), Ok(mut url), Ok(hash)) = (loc.search(), loc.pathname(), loc.hash()) else {
         return;
@@ -62,9 +64,10 @@ pub fn push_comment_id(comment_id: Option<&str>) {
 /// the address bar with `history.replaceState`, so it stays in neither the
 /// history nor a Referer, and returns it.
 pub fn take_callback_token() -> Option<String> {
-    let w = web_sys::window()?;
+    let w = crate::global::window()?;
     let loc = w.location();
-    let hash = UrlSearchParams::new_with_str(loc.hash().ok()?.trim_start_matches('#')).ok()?;
+    let hash = loc.hash().ok()?;
+    let hash = UrlSearchParams::new_with_str(hash.strip_prefix('#').unwrap_or(&hash)).ok()?;
     let query = UrlSearchParams::new_with_str(&loc.search().ok()?).ok()?;
     let token = hash.get("jwt").or_else(|| query.get("jwt"))?;
     hash.delete("jwt");

@@ -1,7 +1,7 @@
 //! A `setTimeout` that owns its closure; dropping it cancels the timeout.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Longest delay `setTimeout` honours (about 24.8 days).
 pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
@@ -10,12 +10,12 @@ pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
 #[must_use = "the timeout is cancelled as soon as this value is dropped"]
 pub struct Timer {
     handle: i32,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Timer {
     /// Runs `f` once after `ms` milliseconds (clamped to `0..=MAX_DELAY_MS`).
-    pub fn new(ms: f64, f: impl FnMut() + 'static) -> Option<Timer> {
+    pub fn new(ms: f64, mut f: impl FnMut() + 'static) -> Option<Timer> {
         let ms = if ms > MAX_DELAY_MS {
             MAX_DELAY_MS
         } else if ms > 0.0 {
@@ -23,8 +23,9 @@ impl Timer {
         } else {
             0.0
         };
-        let callback = Closure::<dyn FnMut()>::new(f);
-        let handle = web_sys::window()?
+        // One closure signature for every callback in the SDK: one JS shim.
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| f());
+        let handle = crate::global::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 callback.as_ref().unchecked_ref(),
                 ms as i32,
@@ -39,7 +40,7 @@ impl Timer {
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = crate::global::window() {
             w.clear_timeout_with_handle(self.handle);
         }
     }

@@ -130,7 +130,7 @@ fn bad_options_throw_typed_errors_naming_the_option() {
     for (cfg, code, option) in cases {
         let cfg = eval(&format!("return {cfg};"));
         assert_eq!(
-            err_code(create_stream_embed(cfg, None)),
+            err_code(create_stream_embed(cfg, None, None)),
             (code.into(), option.into()),
             "{code} {option}"
         );
@@ -138,7 +138,7 @@ fn bad_options_throw_typed_errors_naming_the_option() {
     // The error message never carries the token.
     let cfg =
         eval("return {id:'c-err', rootURL: location.origin, accessToken: 'x'.repeat(20000)};");
-    let e = create_stream_embed(cfg, None).err().unwrap();
+    let e = create_stream_embed(cfg, None, None).err().unwrap();
     assert!(!s(get(&e, "message")).contains("xxxx"));
 }
 
@@ -146,7 +146,7 @@ fn bad_options_throw_typed_errors_naming_the_option() {
 fn script_url_gives_the_default_root() {
     container("c-root");
     let cfg = eval("return {id:'c-root', storyID: 's'};");
-    let embed = create_stream_embed(cfg, Some("http://127.0.0.1:9/embed.js".into())).unwrap();
+    let embed = create_stream_embed(cfg, Some("http://127.0.0.1:9/embed.js".into()), None).unwrap();
     embed.render().unwrap();
     let src = s(eval("return document.querySelector('#c-root iframe').src;"));
     assert!(
@@ -160,7 +160,7 @@ fn script_url_gives_the_default_root() {
 async fn mounted(id: &str, cfg: &str) -> JsValue {
     container(id);
     eval("window.__log = [];");
-    let embed: JsValue = create_stream_embed(eval(&format!("return {cfg};")), None)
+    let embed: JsValue = create_stream_embed(eval(&format!("return {cfg};")), None, None)
         .unwrap()
         .into();
     Reflect::set(&web_sys::window().unwrap(), &"__embed".into(), &embed).unwrap();
@@ -259,6 +259,7 @@ async fn calls_before_connection_are_queued_and_delivered_as_state() {
     container("c-q");
     let embed = create_stream_embed(
         eval("return {id:'c-q', rootURL: location.origin, accessToken: T.first};"),
+        None,
         None,
     )
     .unwrap();
@@ -582,6 +583,7 @@ async fn auto_render_waits_until_the_container_is_near_the_viewport() {
     let embed = create_stream_embed(
         eval("return {id:'c-lazy', rootURL: location.origin, autoRender: true};"),
         None,
+        None,
     )
     .unwrap();
     sleep(200).await;
@@ -602,6 +604,7 @@ async fn auto_render_waits_until_the_container_is_near_the_viewport() {
     let embed = create_stream_embed(
         eval("return {id:'c-lazy2', rootURL: location.origin, autoRender: true};"),
         None,
+        None,
     )
     .unwrap();
     embed.remove().unwrap();
@@ -618,7 +621,7 @@ async fn auto_render_waits_until_the_container_is_near_the_viewport() {
     eval("var c = document.getElementById('c-perma'); c.style.marginTop = '5000px'; window.__log = [];");
     let embed: JsValue = create_stream_embed(
         eval("return {id:'c-perma', rootURL: location.origin + '/nothing-here', autoRender: true, commentID: 'c-42'};"),
-        None,
+        None, None,
     )
     .unwrap()
     .into();
@@ -715,7 +718,9 @@ async fn talk_v4_render_maps_onto_the_same_machinery() {
     eval("window.__log = [];");
     let el = eval("return document.getElementById('c-talk');");
     let opts = eval("return {talk: location.origin + '/', asset_id: 'a-1', asset_url: 'https://news.test/a', auth_token: T.first};");
-    let embed: JsValue = stream_embed::talk_render(el, opts, None).unwrap().into();
+    let embed: JsValue = stream_embed::talk_render(el, opts, None, None)
+        .unwrap()
+        .into();
     let src = s(eval("return document.querySelector('#c-talk iframe').src;"));
     assert!(
         src.contains("/embed/stream?storyID=a-1&storyURL=https%3A%2F%2Fnews.test%2Fa"),
@@ -732,10 +737,14 @@ async fn talk_v4_render_maps_onto_the_same_machinery() {
     assert_eq!(eval("return __msgs[0].accessToken;"), tok("first"));
     js("a.logout(); a.login(T.second);", &embed);
     until("return __msgs.length === 3;", &JsValue::UNDEFINED).await;
-    let err =
-        stream_embed::talk_render(JsValue::NULL, eval("return {talk: location.origin};"), None)
-            .err()
-            .unwrap();
+    let err = stream_embed::talk_render(
+        JsValue::NULL,
+        eval("return {talk: location.origin};"),
+        None,
+        None,
+    )
+    .err()
+    .unwrap();
     assert_eq!(s(get(&err, "code")), "INVALID_OPTION");
     js("a.remove();", &embed);
 }
@@ -748,7 +757,7 @@ async fn a_stream_that_never_answers_is_reported_once_as_an_error_event() {
     let _embed = create_stream_embed(
         eval("return {id:'c-dead', rootURL: location.origin + '/nothing-here', autoRender: true,
                       events: function (ev) { ev.on('error', function (d) { __log.push(d.code); }); }};"),
-        None,
+        None, None,
     )
     .unwrap();
     _embed.render().unwrap();
@@ -765,7 +774,7 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
     for i in 0..200 {
         let e = create_stream_embed(
             eval(&format!("return {{id:'c-many', rootURL: location.origin, storyID: 's{i}', accessToken: T.first, events: function (ev) {{ ev.on('ready', function () {{}}); }}}};")),
-            None,
+            None, None,
         )
         .unwrap();
         e.render().unwrap();
@@ -782,10 +791,12 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
     let a = create_stream_embed(
         eval("return {id:'c-two-a', rootURL: location.origin};"),
         None,
+        None,
     )
     .unwrap();
     let b = create_stream_embed(
         eval("return {id:'c-two-b', rootURL: location.origin};"),
+        None,
         None,
     )
     .unwrap();
