@@ -128,8 +128,15 @@ impl Mount {
             let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
                 return;
             };
-            if let Some(msg) = Msg::decode(&JsRecord(&ev.data()), From::Stream) {
-                on_message(id, msg);
+            // One message, or a batch of them (an array, in order).
+            let data = ev.data();
+            let batch = data.dyn_ref::<Array>();
+            let n = batch.map_or(1, Array::length);
+            for i in 0..n {
+                let m = batch.map_or_else(|| data.clone(), |b| b.get(i));
+                if let Some(msg) = Msg::decode(&JsRecord(&m), From::Stream) {
+                    on_message(id, msg);
+                }
             }
         });
         port.start();

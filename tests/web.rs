@@ -378,6 +378,19 @@ async fn stream_messages_drive_height_visibility_and_events() {
     )
     .await;
 
+    // A batch (an array of messages) is delivered in order; an invalid
+    // member is skipped without losing the others.
+    eval("__log.length = 0;");
+    post(
+        &port,
+        "[{$streamEmbed: 1, t: 'event', name: 'b1'}, {$streamEmbed: 1, t: 'event', name: 7},
+          'junk', {$streamEmbed: 1, t: 'event', name: 'b2', data: {k: 1}},
+          {$streamEmbed: 1, t: 'event', name: 'b3'}]",
+    );
+    until("return __log.length >= 3;", &JsValue::UNDEFINED).await;
+    sleep(50).await;
+    assert_eq!(s(eval("return __log.join('|');")), "any:b1|any:b2|any:b3");
+
     // remove(): iframe gone, later calls throw NOT_MOUNTED, the port is dead.
     eval("__embed.remove();");
     assert_eq!(

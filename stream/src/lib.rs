@@ -42,6 +42,10 @@ struct State {
     port: Option<Port>,
     /// Messages sent before the channel existed, delivered on connection.
     outbox: Vec<Msg<JsValue>>,
+    /// Encoded messages waiting for this task's flush (see [`send`]).
+    pending: Vec<JsValue>,
+    /// Posts `pending` from a microtask; owned here, dropped with the state.
+    flush: Closure<dyn FnMut()>,
     config: Option<Config>,
     token: Option<String>,
     /// The last token the server rejected: a refresh yielding it again is
@@ -67,12 +71,33 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.borrow_mut().as_mut().map(f))
 }
 
+/// Queues `msg` for the host. Messages sent in one task go out together at
+/// its end (one microtask later): a single message as itself, several as one
+/// array (a batch, in order), so a burst of events costs one `postMessage`.
 fn send(msg: Msg<JsValue>) {
-    with(|s| match &s.port {
-        Some(p) => {
-            let _ = p.port.post_message(&encode(&msg));
+    with(|s| {
+        if s.port.is_none() {
+            s.outbox.push(msg);
+            return;
         }
-        None => s.outbox.push(msg),
+        s.pending.push(encode(&msg));
+        if s.pending.len() == 1 {
+            s.window.queue_microtask(s.flush.as_ref().unchecked_ref());
+        }
+    });
+}
+
+fn flush() {
+    with(|s| {
+        let pending = std::mem::take(&mut s.pending);
+        let Some(p) = &s.port else { return };
+        let _ = match <[JsValue; 1]>::try_from(pending) {
+            Ok([one]) => p.port.post_message(&one),
+            Err(many) if many.is_empty() => Ok(()),
+            Err(many) => p
+                .port
+                .post_message(&many.into_iter().collect::<js_sys::Array>()),
+        };
     });
 }
 
@@ -234,6 +259,8 @@ pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
         _welcome: welcome,
         port: None,
         outbox: Vec::new(),
+        pending: Vec::new(),
+        flush: Closure::new(flush),
         config: None,
         token: None,
         rejected: None,
