@@ -35,9 +35,14 @@ pub struct Channel {
 impl Channel {
     /// Sends `msg` to the stream.
     pub fn send(&self, msg: &Msg<JsValue>) {
+        self.post(&encode(msg));
+    }
+
+    /// Sends an encoded message to the stream.
+    pub fn post(&self, msg: &JsValue) {
         // A closed port drops messages silently; nothing can throw here
         // for plain objects of strings, numbers and booleans.
-        let _ = self.port.post_message(&encode(msg));
+        let _ = self.port.post_message(msg);
     }
 }
 
@@ -124,10 +129,9 @@ impl Mount {
         };
         let port = ch.port1();
         let listener = EventListener::new(&port, "message", move |ev| {
-            let ev = &ev;
-            let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
-                return;
-            };
+            // Only the stream (holding the other end) posts here:
+            // MessageEvents.
+            let ev = ev.unchecked_ref::<MessageEvent>();
             // One message, or a batch of them (an array, in order).
             let data = ev.data();
             let batch = data.dyn_ref::<Array>();

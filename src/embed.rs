@@ -18,7 +18,7 @@ use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
 use crate::bridge::{set_height, Hooks, Mount};
 use crate::error::{Code, Error};
 use crate::events::Bus;
-use crate::js::{to_js_error, JsRecord};
+use crate::js::{encode_login, name as js_name, to_js_error, JsRecord};
 use crate::options::{origin_of, parse, Options};
 use crate::protocol::{Msg, MAX_EVENT_NAME};
 use crate::session::{
@@ -45,8 +45,13 @@ pub(crate) struct Embed {
     pub(crate) expired_reported: bool,
     /// `refreshAccessToken` was already asked for the current token.
     pub(crate) refresh_asked: bool,
-    /// Fires shortly before `exp` (refresh) or at `exp` (sign out).
+    /// When the current token needs the refresh (or the sign-out), unix
+    /// seconds.
+    pub(crate) due: Option<f64>,
+    /// Fires at `timer_at` (not after `due`); re-arms itself if early.
     pub(crate) timer: Option<Timer>,
+    /// When `timer` fires, unix seconds.
+    pub(crate) timer_at: f64,
     pub(crate) mount: Option<Mount>,
     pub(crate) ready_fired: bool,
     /// `next` for the pending `refreshAccessToken` call (see
@@ -134,10 +139,9 @@ pub(crate) fn emit(id: u32, name: &str, data: &JsValue) {
     let Some(targets) = with(id, |e| e.bus.targets(name)) else {
         return;
     };
-    let js_name = JsValue::from_str(name);
     for t in targets {
         let r = if t.any {
-            t.f.call2(&JsValue::UNDEFINED, &js_name, data)
+            t.f.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), data)
         } else {
             t.f.call1(&JsValue::UNDEFINED, data)
         };
@@ -252,7 +256,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
 
 fn logged_in_object(logged_in: bool) -> JsValue {
     let o = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&o, &"loggedIn".into(), &logged_in.into());
+    let _ = js_sys::Reflect::set(&o, &js_name("loggedIn"), &logged_in.into());
     o.into()
 }
 
@@ -435,7 +439,9 @@ fn create(
         exp: None,
         expired_reported: false,
         refresh_asked: false,
+        due: None,
         timer: None,
+        timer_at: 0.0,
         mount: None,
         ready_fired: false,
         refresh_next: None,
@@ -642,9 +648,14 @@ impl StreamEmbed {
     /// reloading the stream. Queued until the stream is connected.
     pub fn login(&self, token: JsValue) -> Result<(), JsValue> {
         with(self.id, |_| ()).ok_or_else(not_mounted)?;
-        let (token, exp) = check_token(&token)?;
-        with(self.id, |e| set_token(e, Some(token.clone()), exp));
-        send(self.id, Msg::Login { token });
+        let (checked, exp) = check_token(&token)?;
+        with(self.id, |e| {
+            set_token(e, Some(checked), exp);
+            // The publisher's own string goes on the wire (no second copy).
+            if let Some(ch) = e.mount.as_ref().and_then(|m| m.channel.as_ref()) {
+                ch.post(&encode_login(&token));
+            }
+        });
         Ok(())
     }
 

@@ -8,8 +8,35 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
-use crate::protocol::{Msg, Record, RecordMut, Val};
-use crate::token::{base64url_decode, Claims, UserClaims};
+use crate::protocol::{Msg, Record, RecordMut, Val, NS, TYPE, VERSION};
+
+/// Property names and message types as JS strings, made once. Making a JS
+/// string from wasm memory costs a `TextDecoder` call and a typed-array view
+/// (garbage) each time; a login or an `authState` would otherwise make ten.
+#[cfg(target_arch = "wasm32")]
+struct Names(core::cell::RefCell<Vec<(String, JsValue)>>);
+// SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
+#[cfg(target_arch = "wasm32")]
+unsafe impl Sync for Names {}
+#[cfg(target_arch = "wasm32")]
+static NAMES: Names = Names(core::cell::RefCell::new(Vec::new()));
+
+/// `s` (a property name or message type) as a JS string, cached.
+pub fn name(s: &str) -> JsValue {
+    #[cfg(target_arch = "wasm32")]
+    if let Ok(mut c) = NAMES.0.try_borrow_mut() {
+        if let Some((_, v)) = c.iter().find(|(k, _)| k == s) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(s);
+        // Bounded: only the protocol's and the options' names come here.
+        if c.len() < 64 {
+            c.push((s.into(), v.clone()));
+        }
+        return v;
+    }
+    JsValue::from_str(s)
+}
 
 /// Classifies a JS value for the pure decoders.
 pub fn classify(v: JsValue) -> Val<JsValue> {
@@ -33,6 +60,17 @@ pub fn classify(v: JsValue) -> Val<JsValue> {
 /// Read-only view of a JS object (anything else reads as empty).
 pub struct JsRecord<'a>(pub &'a JsValue);
 
+impl JsRecord<'_> {
+    /// The property `key`, unclassified (`undefined` when absent).
+    pub fn raw(&self, key: &str) -> JsValue {
+        if !self.0.is_object() {
+            return JsValue::UNDEFINED;
+        }
+        // A throwing getter or proxy trap reads as absent: never propagate.
+        Reflect::get(self.0, &name(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
 impl Record for JsRecord<'_> {
     type Any = JsValue;
 
@@ -40,11 +78,19 @@ impl Record for JsRecord<'_> {
         if !self.0.is_object() {
             return Val::Missing;
         }
-        // A throwing getter or proxy trap reads as absent: never propagate.
-        match Reflect::get(self.0, &JsValue::from_str(key)) {
-            Ok(v) => classify(v),
-            Err(_) => Val::Missing,
-        }
+        classify(self.raw(key))
+    }
+
+    fn get_num(&self, key: &str) -> Option<f64> {
+        self.raw(key).as_f64()
+    }
+
+    fn get_str(&self, key: &str) -> Option<String> {
+        self.raw(key).as_string()
+    }
+
+    fn get_bool(&self, key: &str) -> Option<bool> {
+        self.raw(key).as_bool()
     }
 
     fn keys(&self) -> Vec<String> {
@@ -64,7 +110,13 @@ pub struct JsRecordMut(pub Object);
 impl RecordMut for JsRecordMut {
     type Any = JsValue;
     fn set_str(&mut self, key: &str, value: &str) {
-        self.set_any(key, &JsValue::from_str(value));
+        // The message type is one of a few names: cached.
+        let v = if key == TYPE {
+            name(value)
+        } else {
+            JsValue::from_str(value)
+        };
+        self.set_any(key, &v);
     }
     fn set_num(&mut self, key: &str, value: f64) {
         self.set_any(key, &JsValue::from_f64(value));
@@ -74,7 +126,7 @@ impl RecordMut for JsRecordMut {
     }
     fn set_any(&mut self, key: &str, value: &JsValue) {
         // Setting a data property on a plain fresh object cannot fail.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), value);
+        let _ = Reflect::set(&self.0, &name(key), value);
     }
 }
 
@@ -82,6 +134,17 @@ impl RecordMut for JsRecordMut {
 pub fn encode(msg: &Msg<JsValue>) -> JsValue {
     let mut rec = JsRecordMut(Object::new());
     msg.encode(&mut rec);
+    rec.0.into()
+}
+
+/// `Msg::Login` carrying the publisher's own JS string: the token is not
+/// copied out of wasm memory again.
+pub fn encode_login(token: &JsValue) -> JsValue {
+    // As `Msg::Login { token }.encode`, property for property.
+    let mut rec = JsRecordMut(Object::new());
+    rec.set_num(NS, VERSION);
+    rec.set_any("token", token);
+    rec.set_str(TYPE, "login");
     rec.0.into()
 }
 
@@ -102,23 +165,23 @@ pub fn to_js_error(e: Error) -> JsValue {
 
 /// Decodes one base64url JSON segment into a JS object, if it is one.
 fn json_object(segment: Option<&str>) -> Option<JsValue> {
-    let bytes = base64url_decode(segment?)?;
+    let bytes = crate::token::base64url_decode(segment?)?;
     let text = core::str::from_utf8(&bytes).ok()?;
     let v = js_sys::JSON::parse(text).ok()?;
     (v.is_object() && !js_sys::Array::is_array(&v)).then_some(v)
 }
 
-fn present(v: Val<JsValue>) -> bool {
-    match v {
-        Val::Str(s) => !s.is_empty(),
-        Val::Num(_) => true,
-        _ => false,
-    }
+/// A non-empty string or a number (read in place: no copy into wasm).
+fn present(v: JsValue) -> bool {
+    v.as_f64().is_some()
+        || v.dyn_ref::<js_sys::JsString>()
+            .is_some_and(|s| s.length() > 0)
 }
 
 /// Decodes a token's header and claims (no signature check) for
 /// [`crate::token::check`].
-pub fn claims_of(token: &str) -> Claims {
+pub fn claims_of(token: &str) -> crate::token::Claims {
+    use crate::token::{Claims, UserClaims};
     // Split at the dots by hand: `str::split` pulls in `memchr`.
     let mut dots = [0usize; 2];
     let mut n = 0;
@@ -137,9 +200,9 @@ pub fn claims_of(token: &str) -> Claims {
     let header = json_object(header).filter(|_| shape_ok);
     let header_ok = header
         .as_ref()
-        .is_some_and(|h| match JsRecord(h).get("alg") {
-            Val::Str(alg) => !alg.eq_ignore_ascii_case("none"),
-            _ => false,
+        .is_some_and(|h| match JsRecord(h).get_str("alg") {
+            Some(alg) => !alg.eq_ignore_ascii_case("none"),
+            None => false,
         });
     let Some(p) = json_object(payload) else {
         return Claims {
@@ -147,28 +210,28 @@ pub fn claims_of(token: &str) -> Claims {
             ..Claims::default()
         };
     };
+    // JSON values: no functions, getters or proxies.
     let rec = JsRecord(&p);
-    let user = match rec.get("user") {
-        Val::Other(u) if u.is_object() => {
-            let u = JsRecord(&u);
-            Some(UserClaims {
-                id: present(u.get("id")),
-                email: present(u.get("email")),
-                username: present(u.get("username")),
-            })
+    let u = rec.raw("user");
+    let user = u.is_object().then(|| {
+        let u = JsRecord(&u);
+        UserClaims {
+            id: present(u.raw("id")),
+            email: present(u.raw("email")),
+            username: present(u.raw("username")),
         }
-        _ => None,
-    };
-    let exp = match rec.get("exp") {
-        Val::Missing | Val::Null => None,
-        Val::Num(n) if n.is_finite() => Some(Ok(n)),
-        _ => Some(Err(())),
+    });
+    let exp = rec.raw("exp");
+    let exp = if exp.is_undefined() || exp.is_null() {
+        None
+    } else {
+        Some(exp.as_f64().filter(|n| n.is_finite()).ok_or(()))
     };
     Claims {
         header_ok,
         payload_ok: true,
         user,
-        sub: present(rec.get("sub")),
+        sub: present(rec.raw("sub")),
         exp,
     }
 }

@@ -61,6 +61,28 @@ pub trait Record {
     fn get(&self, key: &str) -> Val<Self::Any>;
     /// The object's own enumerable keys (used to warn about unknown options).
     fn keys(&self) -> Vec<String>;
+    /// The property `key` if it is a number: `get`, narrowed (an adapter
+    /// can answer it with one question instead of a classification).
+    fn get_num(&self, key: &str) -> Option<f64> {
+        match self.get(key) {
+            Val::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// The property `key` if it is a string.
+    fn get_str(&self, key: &str) -> Option<String> {
+        match self.get(key) {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The property `key` if it is a boolean.
+    fn get_bool(&self, key: &str) -> Option<bool> {
+        match self.get(key) {
+            Val::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
 }
 
 /// Write access to a message object under construction.
@@ -187,17 +209,6 @@ mod t {
     pub const COMMENT_ID: &str = "commentID";
 }
 
-fn opt_str<A>(v: Val<A>) -> Option<String> {
-    match v {
-        Val::Str(s) => Some(s),
-        _ => None,
-    }
-}
-
-fn is_true<A>(v: Val<A>) -> bool {
-    matches!(v, Val::Bool(true))
-}
-
 /// A comment id: absent means none; a present id must be a short string.
 fn id<A>(v: Val<A>) -> Option<Option<String>> {
     match v {
@@ -208,11 +219,8 @@ fn id<A>(v: Val<A>) -> Option<Option<String>> {
 }
 
 /// A token acceptable on the wire: a non-empty string of bounded length.
-fn token<A>(v: Val<A>) -> Option<String> {
-    match v {
-        Val::Str(s) if !s.is_empty() && s.len() <= MAX_TOKEN => Some(s),
-        _ => None,
-    }
+fn token(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty() && s.len() <= MAX_TOKEN)
 }
 
 impl<A> Msg<A> {
@@ -220,51 +228,48 @@ impl<A> Msg<A> {
     /// not a well-formed message of this protocol version from that side:
     /// foreign messages, wrong types, unknown kinds. Never panics.
     pub fn decode<R: Record<Any = A>>(rec: &R, from: From) -> Option<Self> {
-        if !matches!(rec.get(NS), Val::Num(v) if v == VERSION) {
+        if rec.get_num(NS) != Some(VERSION) {
             return None;
         }
-        let kind = match rec.get(TYPE) {
-            Val::Str(s) => s,
-            _ => return None,
-        };
+        let kind = rec.get_str(TYPE)?;
         let msg = match (from, kind.as_str()) {
             (From::Stream, t::HELLO) => Msg::Hello,
             (From::Host, t::WELCOME) => Msg::Welcome,
             (From::Host, t::CONFIG) => Msg::Config(Config {
-                access_token: token(rec.get("accessToken")),
-                story_id: opt_str(rec.get("storyID")),
-                story_url: opt_str(rec.get("storyURL")),
-                story_mode: opt_str(rec.get("storyMode")),
-                comment_id: opt_str(rec.get("commentID")),
-                container_class_name: opt_str(rec.get("containerClassName")),
-                custom_css_url: opt_str(rec.get("customCSSURL")),
-                custom_fonts_css_url: opt_str(rec.get("customFontsCSSURL")),
-                disable_default_fonts: is_true(rec.get("disableDefaultFonts")),
-                enable_deprecated_events: is_true(rec.get("enableDeprecatedEvents")),
-                can_refresh: is_true(rec.get("canRefresh")),
+                access_token: token(rec.get_str("accessToken")),
+                story_id: rec.get_str("storyID"),
+                story_url: rec.get_str("storyURL"),
+                story_mode: rec.get_str("storyMode"),
+                comment_id: rec.get_str("commentID"),
+                container_class_name: rec.get_str("containerClassName"),
+                custom_css_url: rec.get_str("customCSSURL"),
+                custom_fonts_css_url: rec.get_str("customFontsCSSURL"),
+                disable_default_fonts: rec.get_bool("disableDefaultFonts") == Some(true),
+                enable_deprecated_events: rec.get_bool("enableDeprecatedEvents") == Some(true),
+                can_refresh: rec.get_bool("canRefresh") == Some(true),
             }),
             (From::Host, t::LOGIN) => Msg::Login {
-                token: token(rec.get("token"))?,
+                token: token(rec.get_str("token"))?,
             },
             (From::Host, t::LOGOUT) => Msg::Logout,
             (From::Host, t::REFRESH) => Msg::RefreshAccessToken {
-                token: token(rec.get("token")),
+                token: token(rec.get_str("token")),
             },
             (From::Stream, t::READY) => Msg::Ready,
             (From::Stream, t::EVENT) => {
-                let name = match rec.get("name") {
-                    Val::Str(s) if !s.is_empty() && s.len() <= MAX_EVENT_NAME => s,
-                    _ => return None,
-                };
+                let name = rec
+                    .get_str("name")
+                    .filter(|s| !s.is_empty() && s.len() <= MAX_EVENT_NAME)?;
                 let data = match rec.get("data") {
                     Val::Other(a) => Some(a),
                     _ => None,
                 };
                 Msg::Event { name, data }
             }
-            (From::Stream, t::HEIGHT) => match rec.get("height") {
-                Val::Num(px) if (0.0..=MAX_HEIGHT).contains(&px) => Msg::Height { px },
-                _ => return None,
+            (From::Stream, t::HEIGHT) => Msg::Height {
+                px: rec
+                    .get_num("height")
+                    .filter(|px| (0.0..=MAX_HEIGHT).contains(px))?,
             },
             (From::Stream, t::GET_REFRESH) => Msg::GetRefreshAccessToken,
             (From::Stream, t::PERMALINK) => Msg::Permalink {
@@ -273,9 +278,8 @@ impl<A> Msg<A> {
             (From::Host, t::COMMENT_ID) => Msg::CommentId {
                 comment_id: id(rec.get("commentID"))?,
             },
-            (From::Stream, t::AUTH_STATE) => match rec.get("loggedIn") {
-                Val::Bool(logged_in) => Msg::AuthState { logged_in },
-                _ => return None,
+            (From::Stream, t::AUTH_STATE) => Msg::AuthState {
+                logged_in: rec.get_bool("loggedIn")?,
             },
             _ => return None,
         };

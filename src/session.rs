@@ -39,43 +39,48 @@ pub fn validate(token: &str) -> Result<Option<f64>, Error> {
 /// Makes `token` (with its `exp`) the embed's current token and schedules
 /// the refresh (if the publisher can refresh) or the expiry.
 pub fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
-    // A pending timer for the same `exp` stays: no clear/set per login.
-    let keep_timer = token.is_some() && exp.is_some() && exp == e.exp && e.timer.is_some();
     e.token = token;
     e.exp = exp;
     e.expired_reported = false;
     e.refresh_asked = false;
-    if keep_timer {
-        return;
-    }
-    e.timer = None;
-    if let Some(exp) = exp.filter(|_| e.token.is_some()) {
-        let due = if e.opts.refresh_access_token.is_some() {
+    e.due = exp.filter(|_| e.token.is_some()).map(|exp| {
+        if e.opts.refresh_access_token.is_some() {
             exp - REFRESH_LEAD_SECS
         } else {
             exp + CLOCK_SKEW_SECS
-        };
-        e.timer = schedule(e.id, due);
+        }
+    });
+    match e.due {
+        None => e.timer = None,
+        // A pending timer that fires no later than the new due time stays
+        // (it re-arms itself when early): no clear/set per login.
+        Some(due) if e.timer.is_some() && e.timer_at <= due => {}
+        Some(due) => arm(e, due),
     }
 }
 
-/// Calls `on_timer(id, due)` at `due` (unix seconds).
-fn schedule(id: u32, due: f64) -> Option<Timer> {
-    Timer::new((due - now_secs()) * 1000.0, move || on_timer(id, due))
+/// Calls `on_timer(id)` at `due` (unix seconds).
+fn arm(e: &mut Embed, due: f64) {
+    let id = e.id;
+    e.timer_at = due;
+    e.timer = Timer::new((due - now_secs()) * 1000.0, move || on_timer(id));
 }
 
-fn on_timer(id: u32, due: f64) {
+fn on_timer(id: u32) {
+    // The timer has fired: forget it (safe from inside its own callback).
+    let Some(due) = with(id, |e| {
+        e.timer = None;
+        e.due
+    })
+    .flatten() else {
+        return;
+    };
     if now_secs() < due {
-        // A clamped long delay: wait again.
-        with(id, |e| e.timer = schedule(id, due));
+        // Early (a clamped long delay, or a later token since): wait again.
+        with(id, |e| arm(e, due));
         return;
     }
-    // The timer has fired: forget it (safe from inside its own callback), so
-    // a later token with the same `exp` schedules afresh.
-    let can_refresh = with(id, |e| {
-        e.timer = None;
-        e.opts.refresh_access_token.is_some()
-    }) == Some(true);
+    let can_refresh = with(id, |e| e.opts.refresh_access_token.is_some()) == Some(true);
     if can_refresh {
         request_refresh(id);
     } else {

@@ -10,9 +10,9 @@
 use std::cell::RefCell;
 
 use gloo_events::EventListener;
-use js_sys::{Function, Object};
+use js_sys::{Function, JsString, Object};
 use stream_embed::js::{encode, JsRecord};
-use stream_embed::protocol::{Config, From, Msg, Record, Val};
+use stream_embed::protocol::{Config, From, Msg, Record, Val, MAX_TOKEN, NS, TYPE, VERSION};
 use stream_embed::token::payload_json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -47,10 +47,12 @@ struct State {
     /// Posts `pending` from a microtask; owned here, dropped with the state.
     flush: Closure<dyn FnMut()>,
     config: Option<Config>,
-    token: Option<String>,
+    /// The current token, as the JS string the host sent (not copied into
+    /// wasm memory and back for `onLogin`).
+    token: Option<JsValue>,
     /// The last token the server rejected: a refresh yielding it again is
     /// not applied, so a bad token cannot loop.
-    rejected: Option<String>,
+    rejected: Option<JsValue>,
     last_height: f64,
     _resize: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
 }
@@ -80,7 +82,7 @@ fn send(msg: Msg<JsValue>) {
             s.outbox.push(msg);
             return;
         }
-        s.pending.push(encode(&msg));
+        s.pending.push(encoded(&msg));
         if s.pending.len() == 1 {
             s.window.queue_microtask(s.flush.as_ref().unchecked_ref());
         }
@@ -99,6 +101,19 @@ fn flush() {
                 .post_message(&many.into_iter().collect::<js_sys::Array>()),
         };
     });
+}
+
+thread_local! {
+    /// The two `authState` messages, encoded once: posting copies them, and
+    /// every login, logout and config is answered with one.
+    static AUTH_STATE: [JsValue; 2] = [false, true].map(|logged_in| encode(&Msg::AuthState { logged_in }));
+}
+
+fn encoded(msg: &Msg<JsValue>) -> JsValue {
+    match msg {
+        Msg::AuthState { logged_in } => AUTH_STATE.with(|m| m[usize::from(*logged_in)].clone()),
+        _ => encode(msg),
+    }
 }
 
 fn call(f: Option<Function>, arg: &JsValue) {
@@ -120,30 +135,32 @@ fn config_object(c: &Config) -> JsValue {
     o
 }
 
-/// Sets the token and tells the page and the host.
-fn set_token(token: Option<String>) {
-    let Some((changed, cbs)) = with(|s| {
+/// Sets the token (a JS string) and tells the host, then the page.
+fn set_token(token: Option<JsValue>) {
+    let logged_in = token.is_some();
+    let arg = token.clone().unwrap_or(JsValue::UNDEFINED);
+    let Some((changed, cb)) = with(|s| {
+        // `===`: strings compare by value.
         let changed = s.token != token;
-        s.token = token.clone();
-        (changed, (s.on_login.clone(), s.on_logout.clone()))
+        s.token = token;
+        let cb = if logged_in { &s.on_login } else { &s.on_logout };
+        (changed, cb.clone())
     }) else {
         return;
     };
+    // Acknowledge first: the host hears the new state without waiting for
+    // the page's callback (and a callback that signs out again is answered
+    // after this, in order).
+    send(Msg::AuthState { logged_in });
     if changed {
-        match &token {
-            Some(t) => call(cbs.0, &JsValue::from_str(t)),
-            None => call(cbs.1, &JsValue::UNDEFINED),
-        }
+        call(cb, &arg);
     }
-    send(Msg::AuthState {
-        logged_in: token.is_some(),
-    });
 }
 
 fn on_host_message(msg: Msg<JsValue>) {
     match msg {
         Msg::Config(c) => {
-            let token = c.access_token.clone();
+            let token = c.access_token.as_deref().map(JsValue::from_str);
             let cb = with(|s| {
                 s.config = Some(c.clone());
                 s.on_config.clone()
@@ -152,7 +169,7 @@ fn on_host_message(msg: Msg<JsValue>) {
             call(cb, &config_object(&c));
             set_token(token);
         }
-        Msg::Login { token } => set_token(Some(token)),
+        Msg::Login { token } => set_token(Some(JsValue::from_str(&token))),
         Msg::CommentId { comment_id } => {
             let cb = with(|s| {
                 if let Some(c) = s.config.as_mut() {
@@ -165,11 +182,30 @@ fn on_host_message(msg: Msg<JsValue>) {
         }
         Msg::Logout => set_token(None),
         Msg::RefreshAccessToken { token } => {
-            let token = token.filter(|t| with(|s| s.rejected.as_ref() != Some(t)) == Some(true));
+            let token = token
+                .map(|t| JsValue::from_str(&t))
+                .filter(|t| with(|s| s.rejected.as_ref() != Some(t)) == Some(true));
             set_token(token);
         }
         _ => {}
     }
+}
+
+/// The token of a `login` message, read in place: the one message that
+/// comes often, decoded as `Msg::decode` does without copying the token
+/// into wasm memory (and back out for `onLogin`).
+fn login_token(rec: &JsRecord) -> Option<JsValue> {
+    if rec.get_num(NS) != Some(VERSION) || rec.get_str(TYPE)? != "login" {
+        return None;
+    }
+    let token = rec.raw("token");
+    // A non-empty string of at most MAX_TOKEN UTF-8 bytes (a UTF-16 unit
+    // takes one to three; measure exactly only when it matters).
+    let units = token.dyn_ref::<JsString>()?.length() as usize;
+    let fits = units > 0
+        && (units * 3 <= MAX_TOKEN
+            || (units <= MAX_TOKEN && token.as_string().is_some_and(|t| t.len() <= MAX_TOKEN)));
+    fits.then_some(token)
 }
 
 fn on_welcome(ev: &MessageEvent) {
@@ -177,10 +213,13 @@ fn on_welcome(ev: &MessageEvent) {
         return;
     };
     let listener = EventListener::new(&port, "message", |ev| {
-        if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
-            if let Some(msg) = Msg::decode(&JsRecord(&ev.data()), From::Host) {
-                on_host_message(msg);
-            }
+        // Only the host (holding the other end) posts here: MessageEvents.
+        let data = ev.unchecked_ref::<MessageEvent>().data();
+        let rec = JsRecord(&data);
+        if let Some(token) = login_token(&rec) {
+            set_token(Some(token));
+        } else if let Some(msg) = Msg::decode(&rec, From::Host) {
+            on_host_message(msg);
         }
     });
     port.start();
@@ -287,7 +326,7 @@ impl StreamClient {
     /// The current SSO token, if any.
     #[wasm_bindgen(getter)]
     pub fn token(&self) -> Option<String> {
-        with(|s| s.token.clone()).flatten()
+        with(|s| s.token.as_ref().and_then(JsValue::as_string)).flatten()
     }
 
     /// Whether a token is present.
@@ -306,8 +345,9 @@ impl StreamClient {
 
     /// The token's claims, decoded but NOT verified (display only).
     pub fn claims(&self) -> JsValue {
-        with(|s| s.token.as_deref().and_then(payload_json))
+        with(|s| s.token.as_ref().and_then(JsValue::as_string))
             .flatten()
+            .and_then(|t| payload_json(&t))
             .and_then(|j| js_sys::JSON::parse(&j).ok())
             .unwrap_or(JsValue::UNDEFINED)
     }
