@@ -18,7 +18,7 @@ use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
 use crate::bridge::{set_height, Hooks, Mount};
 use crate::error::{Code, Error};
 use crate::events::Bus;
-use crate::js::{encode_login, name as js_name, to_js_error, JsRecord};
+use crate::js::{encode, name as js_name, to_js_error, with_token, JsRecord};
 use crate::options::{origin_of, parse, Options};
 use crate::protocol::{Msg, MAX_EVENT_NAME};
 use crate::session::{
@@ -38,7 +38,7 @@ pub(crate) struct Embed {
     pub(crate) container: Element,
     pub(crate) bus: Bus<Function>,
     /// The token the stream should have (reflects queued login/logout).
-    pub(crate) token: Option<String>,
+    pub(crate) token: Option<js_sys::JsString>,
     /// The current token's `exp` (unix seconds), if it has one.
     pub(crate) exp: Option<f64>,
     /// `tokenExpired` was already emitted for the current token.
@@ -157,11 +157,15 @@ pub(crate) fn emit(id: u32, name: &str, data: &JsValue) {
 /// The stream window said hello: connect and send the current config.
 fn on_hello(id: u32) {
     with(id, |e| {
-        let config = Msg::Config(e.opts.stream_config(e.token.clone()));
+        let config = Msg::Config(e.opts.stream_config());
+        let config = match &e.token {
+            Some(t) => with_token(&config, "accessToken", t),
+            None => encode(&config),
+        };
         if let Some(m) = e.mount.as_mut() {
             if m.connect(id, on_message) {
                 if let Some(ch) = &m.channel {
-                    ch.send(&config);
+                    ch.post(&config);
                 }
             }
         }
@@ -258,6 +262,16 @@ fn logged_in_object(logged_in: bool) -> JsValue {
     let o = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&o, &js_name("loggedIn"), &logged_in.into());
     o.into()
+}
+
+/// Posts an encoded message to embed `id`'s stream if connected (see
+/// [`send`]).
+pub(crate) fn post(id: u32, msg: &JsValue) {
+    with(id, |e| {
+        if let Some(ch) = e.mount.as_ref().and_then(|m| m.channel.as_ref()) {
+            ch.post(msg);
+        }
+    });
 }
 
 /// Sends `msg` to embed `id`'s stream if connected; otherwise it is
@@ -422,6 +436,7 @@ fn create(
     // A stale or broken token in the options must not kill the stream
     // (Coral #4270): start signed out and tell the publisher instead.
     let initial = opts.access_token.take().map(|t| {
+        let t = js_sys::JsString::from(t.as_str());
         let checked = validate(&t);
         (t, checked)
     });
@@ -648,14 +663,17 @@ impl StreamEmbed {
     /// reloading the stream. Queued until the stream is connected.
     pub fn login(&self, token: JsValue) -> Result<(), JsValue> {
         with(self.id, |_| ()).ok_or_else(not_mounted)?;
-        let (checked, exp) = check_token(&token)?;
-        with(self.id, |e| {
-            set_token(e, Some(checked), exp);
-            // The publisher's own string goes on the wire (no second copy).
-            if let Some(ch) = e.mount.as_ref().and_then(|m| m.channel.as_ref()) {
-                ch.post(&encode_login(&token));
-            }
-        });
+        let (token, exp) = check_token(&token)?;
+        // The publisher's own string goes on the wire (no copy into wasm).
+        let msg = with_token(
+            &Msg::Login {
+                token: String::new(),
+            },
+            "token",
+            &token,
+        );
+        with(self.id, |e| set_token(e, Some(token), exp));
+        post(self.id, &msg);
         Ok(())
     }
 

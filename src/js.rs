@@ -4,11 +4,14 @@
 
 use alloc::{string::String, vec::Vec};
 
-use js_sys::{Object, Reflect};
+use core::cell::OnceCell;
+
+use js_sys::{JsString, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
-use crate::protocol::{Msg, Record, RecordMut, Val, NS, TYPE, VERSION};
+use crate::protocol::{Msg, Record, RecordMut, Val, TYPE};
 
 /// Property names and message types as JS strings, made once. Making a JS
 /// string from wasm memory costs a `TextDecoder` call and a typed-array view
@@ -137,14 +140,12 @@ pub fn encode(msg: &Msg<JsValue>) -> JsValue {
     rec.0.into()
 }
 
-/// `Msg::Login` carrying the publisher's own JS string: the token is not
-/// copied out of wasm memory again.
-pub fn encode_login(token: &JsValue) -> JsValue {
-    // As `Msg::Login { token }.encode`, property for property.
-    let mut rec = JsRecordMut(Object::new());
-    rec.set_num(NS, VERSION);
-    rec.set_any("token", token);
-    rec.set_str(TYPE, "login");
+/// `msg` encoded, with `token` (a JS string) as its property `key`: the
+/// token is posted as the publisher's own string, not copied through wasm
+/// memory.
+pub fn with_token(msg: &Msg<JsValue>, key: &str, token: &JsValue) -> JsValue {
+    let mut rec = JsRecordMut(encode(msg).unchecked_into());
+    rec.set_any(key, token);
     rec.0.into()
 }
 
@@ -163,11 +164,44 @@ pub fn to_js_error(e: Error) -> JsValue {
     err.into()
 }
 
-/// Decodes one base64url JSON segment into a JS object, if it is one.
-fn json_object(segment: Option<&str>) -> Option<JsValue> {
-    let bytes = crate::token::base64url_decode(segment?)?;
-    let text = core::str::from_utf8(&bytes).ok()?;
-    let v = js_sys::JSON::parse(text).ok()?;
+#[wasm_bindgen]
+extern "C" {
+    /// `atob`: (forgiving) base64 to a binary string; throws on bad input.
+    #[wasm_bindgen(catch, js_name = atob)]
+    fn atob(s: &JsString) -> Result<JsString, JsValue>;
+    /// `JSON.parse` of a JS string.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(s: &JsString) -> Result<JsValue, JsValue>;
+    /// A `RegExp`, tested against JS strings.
+    #[wasm_bindgen(js_name = RegExp)]
+    type Pattern;
+    #[wasm_bindgen(constructor, js_class = RegExp)]
+    fn new(source: &str) -> Pattern;
+    #[wasm_bindgen(method, js_class = RegExp)]
+    fn test(this: &Pattern, s: &JsString) -> bool;
+}
+
+/// The base64url alphabet, optionally padded (`atob` alone would also take
+/// `+`, `/` and spaces), compiled once.
+struct Base64Url(OnceCell<Pattern>);
+// SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
+unsafe impl Sync for Base64Url {}
+static BASE64URL: Base64Url = Base64Url(OnceCell::new());
+
+/// Decodes one base64url JSON segment into a JS object, if it is one. The
+/// segment stays a JS string throughout (no copy through wasm memory);
+/// `atob` yields bytes as characters, which is enough for the presence
+/// checks `check` makes.
+fn json_object(segment: JsValue) -> Option<JsValue> {
+    let seg = segment.dyn_into::<JsString>().ok()?;
+    let alphabet = BASE64URL
+        .0
+        .get_or_init(|| Pattern::new("^[A-Za-z0-9_-]*={0,2}$"));
+    if !alphabet.test(&seg) {
+        return None;
+    }
+    let text = atob(&seg.replace_all("-", "+").replace_all("_", "/")).ok()?;
+    let v = json_parse(&text).ok()?;
     (v.is_object() && !js_sys::Array::is_array(&v)).then_some(v)
 }
 
@@ -180,31 +214,20 @@ fn present(v: JsValue) -> bool {
 
 /// Decodes a token's header and claims (no signature check) for
 /// [`crate::token::check`].
-pub fn claims_of(token: &str) -> crate::token::Claims {
+pub fn claims_of(token: &JsString) -> crate::token::Claims {
     use crate::token::{Claims, UserClaims};
-    // Split at the dots by hand: `str::split` pulls in `memchr`.
-    let mut dots = [0usize; 2];
-    let mut n = 0;
-    for (i, &c) in token.as_bytes().iter().enumerate() {
-        if c == b'.' {
-            if let Some(d) = dots.get_mut(n) {
-                *d = i;
-            }
-            n += 1;
-        }
+    let parts = token.split(".");
+    if parts.length() != 3 {
+        return Claims::default();
     }
-    let shape_ok = n == 2;
-    let [d1, d2] = dots;
-    let header = token.get(..d1);
-    let payload = token.get(d1 + 1..d2);
-    let header = json_object(header).filter(|_| shape_ok);
+    let header = json_object(parts.get(0));
     let header_ok = header
         .as_ref()
         .is_some_and(|h| match JsRecord(h).get_str("alg") {
             Some(alg) => !alg.eq_ignore_ascii_case("none"),
             None => false,
         });
-    let Some(p) = json_object(payload) else {
+    let Some(p) = json_object(parts.get(1)) else {
         return Claims {
             header_ok,
             ..Claims::default()

@@ -54,10 +54,11 @@ pub struct Options<A> {
 }
 
 impl<A> Options<A> {
-    /// The `config` message for the stream, carrying `token`.
-    pub fn stream_config(&self, token: Option<String>) -> Config {
+    /// The `config` message for the stream, without the token (the host
+    /// adds it as the publisher's JS string).
+    pub fn stream_config(&self) -> Config {
         Config {
-            access_token: token,
+            access_token: None,
             story_id: self.story_id.clone(),
             story_url: self.story_url.clone(),
             story_mode: self.story_mode.clone(),
@@ -401,8 +402,8 @@ mod tests {
         assert!(o.auto_render && o.disable_default_fonts && o.enable_deprecated_events);
         assert_eq!(o.events.as_deref(), Some("ev"));
         assert_eq!(o.refresh_access_token.as_deref(), Some("rf"));
-        let c = o.stream_config(Some("t".into()));
-        assert_eq!(c.access_token.as_deref(), Some("t"));
+        let c = o.stream_config();
+        assert_eq!(c.access_token, None, "the host adds the token itself");
         assert_eq!(c.container_class_name.as_deref(), Some("dark"));
         assert!(c.can_refresh);
         assert!(o.warnings.is_empty());

@@ -3,15 +3,13 @@
 //! `refreshAccessToken(next)`, and the `authError` / `tokenExpired` events,
 //! each at most once per token.
 
-use alloc::string::String;
-
-use js_sys::Function;
+use js_sys::{Function, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::embed::{emit, retire_next, send, warn, with, Embed};
+use crate::embed::{emit, post, retire_next, send, warn, with, Embed};
 use crate::error::{Code, Error};
-use crate::js::{claims_of, to_js_error};
+use crate::js::{claims_of, to_js_error, with_token};
 use crate::protocol::{Msg, MAX_TOKEN};
 use crate::timer::Timer;
 use crate::token::{check, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
@@ -20,9 +18,11 @@ fn now_secs() -> f64 {
     js_sys::Date::now() / 1000.0
 }
 
-/// Checks a token before it is sent; returns its `exp`.
-pub fn validate(token: &str) -> Result<Option<f64>, Error> {
-    if token.len() > MAX_TOKEN {
+/// Checks a token before it is sent; returns its `exp`. The token stays a
+/// JS string: an ASCII JWT's UTF-16 length is its length in bytes (and a
+/// non-ASCII one is malformed anyway).
+pub fn validate(token: &JsString) -> Result<Option<f64>, Error> {
+    if token.length() as usize > MAX_TOKEN {
         return Err(Error::new(
             Code::TokenTooLarge,
             &["the token is larger than 16 KiB."],
@@ -38,7 +38,7 @@ pub fn validate(token: &str) -> Result<Option<f64>, Error> {
 
 /// Makes `token` (with its `exp`) the embed's current token and schedules
 /// the refresh (if the publisher can refresh) or the expiry.
-pub fn set_token(e: &mut Embed, token: Option<String>, exp: Option<f64>) {
+pub fn set_token(e: &mut Embed, token: Option<JsString>, exp: Option<f64>) {
     e.token = token;
     e.exp = exp;
     e.expired_reported = false;
@@ -133,12 +133,13 @@ pub fn request_refresh(id: u32) {
             warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
             return;
         }
-        let token = token.as_string().filter(|t| !t.is_empty());
-        let checked = token.as_deref().map(validate);
+        let token = token.dyn_into::<JsString>().ok().filter(|t| t.length() > 0);
+        let checked = token.as_ref().map(validate);
         match (token, checked) {
             (Some(t), Some(Ok(exp))) => {
-                with(id, |e| set_token(e, Some(t.clone()), exp));
-                send(id, Msg::RefreshAccessToken { token: Some(t) });
+                let msg = with_token(&Msg::RefreshAccessToken { token: None }, "token", &t);
+                with(id, |e| set_token(e, Some(t), exp));
+                post(id, &msg);
             }
             (_, checked) => {
                 with(id, |e| set_token(e, None, None));
@@ -160,11 +161,11 @@ pub fn request_refresh(id: u32) {
 }
 
 /// A `login` argument: a non-empty string that passes [`validate`].
-pub fn check_token(token: &JsValue) -> Result<(String, Option<f64>), JsValue> {
-    match token.as_string().filter(|t| !t.is_empty()) {
+pub fn check_token(token: &JsValue) -> Result<(JsString, Option<f64>), JsValue> {
+    match token.dyn_ref::<JsString>().filter(|t| t.length() > 0) {
         Some(t) => {
-            let exp = validate(&t).map_err(to_js_error)?;
-            Ok((t, exp))
+            let exp = validate(t).map_err(to_js_error)?;
+            Ok((t.clone(), exp))
         }
         None => Err(to_js_error(Error::new(
             Code::InvalidArgument,

@@ -472,8 +472,9 @@ proptest! {
                 if let Some(m) = &o.story_mode {
                     prop_assert!(stream_embed::options::STORY_MODES.contains(&m.as_str()));
                 }
-                let c = o.stream_config(o.access_token.clone());
-                prop_assert_eq!(c.access_token, o.access_token);
+                let c = o.stream_config();
+                prop_assert_eq!(c.access_token, None);
+                prop_assert_eq!(c.story_id, o.story_id);
             }
             Err(e) => {
                 let name = e.option.unwrap_or_default();

@@ -454,6 +454,8 @@ async fn login_rejects_bad_tokens_with_typed_errors_and_keeps_the_session() {
         ("jwt({sub: 'x'})", "TOKEN_CLAIM_MISSING", "exp"),
         ("jwt({name: 'x'})", "TOKEN_CLAIM_MISSING", "user.id"),
         ("jwt({sub: 'x', exp: Date.now() / 1000 - 120})", "TOKEN_EXPIRED", ""),
+        ("' ' + T.second", "TOKEN_MALFORMED", ""),
+        ("T.second.replace('.', '.+')", "TOKEN_MALFORMED", ""),
         ("'x'.repeat(20000)", "TOKEN_TOO_LARGE", ""),
         ("42", "INVALID_ARGUMENT", ""),
     ];
@@ -473,6 +475,18 @@ async fn login_rejects_bad_tokens_with_typed_errors_and_keeps_the_session() {
     eval("__embed.login(jwt({sub: 'talk-user', jti: 'j', exp: Date.now() / 1000 + 600, iss: 'i', aud: 'a'}));");
     until(
         "return __msgs.length === 2 && __msgs[1].t === 'login';",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    // UTF-8 claims are fine (padding kept or not); the stream gets the
+    // publisher's string as is.
+    eval(
+        r"var p = btoa(unescape(encodeURIComponent(JSON.stringify({sub: 'Jos\u00e9 \u2603', exp: 4e9}))));
+         window.__u8 = T.first.split('.')[0] + '.' + p.replace(/\+/g, '-').replace(/\//g, '_') + '.c2ln';
+         __embed.login(__u8);",
+    );
+    until(
+        "return __msgs.length === 3 && __msgs[2].token === __u8;",
         &JsValue::UNDEFINED,
     )
     .await;
