@@ -30,8 +30,7 @@
         if (port) port.close();
         var ch = new MessageChannel();
         port = ch.port1;
-        port.onmessage = function (e) {
-          var m = e.data;
+        function onMessage(m) {
           if (!m || m.$streamEmbed !== 1) return;
           if (m.t === "ready") {
             f.style.removeProperty("visibility");
@@ -39,6 +38,12 @@
           } else if (m.t === "height" && typeof m.height === "number") {
             f.style.height = Math.ceil(m.height) + "px";
           }
+        }
+        // One message, or a batch (an array) of them, as the protocol says.
+        port.onmessage = function (e) {
+          var d = e.data;
+          if (Array.isArray(d)) d.forEach(onMessage);
+          else onMessage(d);
         };
         f.contentWindow.postMessage({ $streamEmbed: 1, t: "welcome" }, origin, [ch.port2]);
         var cfg = { $streamEmbed: 1, t: "config", storyID: o.storyID, storyURL: q.get("storyURL") };
