@@ -18,7 +18,10 @@ cargo build --quiet -p stream-server
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 
 # Host SDK: no-modules glue wrapped by the loader, minified into one script.
-wasm-bindgen --target no-modules --no-typescript --out-dir "$TMP/embed" "$WASM/stream_embed.wasm"
+# The loader always passes the wasm URL, and every supported browser has
+# TextEncoder.encodeInto: drop the glue's fallbacks for both.
+wasm-bindgen --target no-modules --no-typescript --encode-into always --omit-default-module-path \
+  --out-dir "$TMP/embed" "$WASM/stream_embed.wasm"
 # wasm-opt, then short import/export names in both the wasm and its glue.
 WASM_OPT_FLAGS="${OPT[*]}" node scripts/minify-names.mjs \
   "$TMP/embed/stream_embed_bg.wasm" "$TMP/embed/opt.wasm" "$TMP/embed/stream_embed.js"
