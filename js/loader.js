@@ -53,8 +53,15 @@
       var c = calls;
       calls = null;
       // Calls queued for an embed that failed are dropped (the error is
-      // in the console, and later calls throw it).
-      for (var i = 0; !error && i < c.length; i++) call(c[i][0], c[i][1], c[i][2]);
+      // in the console, and later calls throw it). A queued call that throws
+      // has no caller left to catch it: report it and go on, so the calls
+      // and embeds queued after it still run.
+      for (var i = 0; !error && i < c.length; i++)
+        try {
+          call(c[i][0], c[i][1], c[i][2]);
+        } catch (e) {
+          console.error(e);
+        }
     }
     function call(k, a, b) {
       if (error) throw error;

@@ -228,6 +228,24 @@ embed.on("ready", function () {
   await context.close();
 });
 
+test("a queued call that throws is reported and does not stop the other queued embeds", async () => {
+  const { page, context, consoleLog } = await publisherPage(`
+<div id="qa"></div><div id="qb"></div>
+${script()}
+<script>
+var qa = Coral.createStreamEmbed({ id: "qa", rootURL: "${server.stream}", storyID: "q-a", autoRender: true });
+qa.login("not-a-jwt");
+qa.on("ready", function () { window.__qaReady = true; });
+var qb = Coral.createStreamEmbed({ id: "qb", rootURL: "${server.stream}", storyID: "q-b", autoRender: true });
+</script>`);
+  await page.evaluate(() => Coral.ready);
+  await page.waitForFunction(() => document.querySelectorAll("#qa iframe, #qb iframe").length === 2);
+  await page.waitForFunction(() => window.__qaReady === true);
+  const refused = consoleLog.filter((l) => l.type === "error" && l.text.includes("not a JWT"));
+  assert.equal(refused.length, 1, "the refused queued login is reported once");
+  await context.close();
+});
+
 test("bad options: typed errors, sync once ready, console before; unknown option warns once", async () => {
   const { page, context, consoleLog } = await publisherPage(`
 <div id="coral_thread"></div>
