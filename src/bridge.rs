@@ -7,7 +7,7 @@ use alloc::string::String;
 use crate::listener::Listener as EventListener;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, MessagePort, Window};
+use web_sys::{HtmlIFrameElement, MessageEvent, MessagePort, Window};
 
 use crate::js::{encode, JsRecord};
 use crate::protocol::{From, Msg};
@@ -124,9 +124,7 @@ impl Mount {
         let Some(win) = self.iframe.content_window() else {
             return false;
         };
-        let Ok(ch) = MessageChannel::new() else {
-            return false;
-        };
+        let ch = crate::global::Chan::new();
         let port = ch.port1();
         let listener = EventListener::new(&port, "message", move |ev| {
             // Only the stream (holding the other end) posts here:
@@ -160,15 +158,18 @@ impl Mount {
     }
 }
 
+/// The iframe's `style` (bound without exception plumbing: setting or
+/// removing a property on it cannot throw).
+pub fn style(iframe: &HtmlIFrameElement) -> crate::global::Style {
+    iframe.unchecked_ref::<crate::global::Target>().style_of()
+}
+
 /// Sets the iframe's height in CSS px.
 pub fn set_height(iframe: &HtmlIFrameElement, px: f64) {
     // `f64::ceil` is std-only; px is within 0..=MAX_HEIGHT.
     let whole = px as u32 as f64;
     let px = if whole < px { whole + 1.0 } else { whole };
-    let mut v: String = js_sys::Number::from(px)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_default();
+    let mut v = crate::options::integer_string(px as i64);
     v.push_str("px");
-    let _ = iframe.style().set_property("height", &v);
+    style(iframe).set("height", &v);
 }

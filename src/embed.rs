@@ -13,12 +13,12 @@ use core::cell::{Cell, RefCell};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlIFrameElement, UrlSearchParams};
+use web_sys::{Element, HtmlIFrameElement};
 
 use crate::bridge::{set_height, Hooks, Mount};
 use crate::error::{Code, Error};
 use crate::events::Bus;
-use crate::js::{encode, name as js_name, to_js_error, with_token, JsRecord};
+use crate::js::{encode, object, to_js_error, with_token, JsRecord};
 use crate::options::{origin_of, parse, Options};
 use crate::protocol::{Msg, MAX_EVENT_NAME};
 use crate::session::{
@@ -197,17 +197,16 @@ fn unreachable(id: u32) {
         " did not answer. Is this page's origin in the stream server's allowed origins (CSP frame-ancestors), and does the page's CSP allow frame-src for it?",
     );
     web_sys::console::error_1(&JsValue::from_str(&m));
-    let data = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&data, &"code".into(), &"STREAM_UNREACHABLE".into());
-    let _ = js_sys::Reflect::set(&data, &"message".into(), &JsValue::from_str(&m));
-    emit(id, "error", &data.into());
+    let data = object(&[
+        ("code", &"STREAM_UNREACHABLE".into()),
+        ("message", &JsValue::from_str(&m)),
+    ]);
+    emit(id, "error", &data);
 }
 
 /// Back/forward changed the page URL: tell the stream its `commentID`.
 fn on_popstate(id: u32) {
-    let search = crate::global::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
+    let search = crate::global::location().search();
     let comment_id = page::query_param(&search, "commentID");
     let changed = with(id, |e| {
         let changed = e.opts.comment_id != comment_id;
@@ -231,7 +230,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
         Msg::Ready => {
             let first = with(id, |e| {
                 if let Some(m) = &e.mount {
-                    let _ = m.iframe.style().remove_property("visibility");
+                    crate::bridge::style(&m.iframe).remove("visibility");
                 }
                 !core::mem::replace(&mut e.ready_fired, true)
             });
@@ -259,9 +258,7 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
 }
 
 fn logged_in_object(logged_in: bool) -> JsValue {
-    let o = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&o, &js_name("loggedIn"), &logged_in.into());
-    o.into()
+    object(&[("loggedIn", &logged_in.into())])
 }
 
 /// Posts an encoded message to embed `id`'s stream if connected (see
@@ -352,7 +349,7 @@ pub fn talk_render(
     ] {
         let v = js_sys::Reflect::get(&opts, &from.into()).unwrap_or(JsValue::UNDEFINED);
         if !v.is_undefined() {
-            let _ = js_sys::Reflect::set(&config, &to.into(), &v);
+            crate::js::put(&config, &to.into(), &v);
         }
     }
     let embed = create(config.into(), script_url, Some(element), bind).map_err(to_js_error)?;
@@ -418,7 +415,7 @@ fn create(
                 &["no element with id `", &opts.id, "` for the stream."],
             )
         })?;
-    let search = window.location().search().unwrap_or_default();
+    let search = crate::global::location().search();
     if opts.story_url.is_none() {
         opts.story_url = page::story_url(&doc, &search);
     }
@@ -498,9 +495,8 @@ fn create(
     if let Some(comment_id) = permalink {
         // Asynchronous, so listeners added after construction still hear it.
         let soon = Timer::new(0.0, move || {
-            let data = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&data, &"commentID".into(), &comment_id.as_str().into());
-            emit(id, "showPermalink", &data.into());
+            let data = object(&[("commentID", &comment_id.as_str().into())]);
+            emit(id, "showPermalink", &data);
         });
         with(id, |e| e.soon = soon);
     }
@@ -534,13 +530,12 @@ fn render_near(id: u32) {
 /// Creates the iframe and starts listening for its hello.
 fn render(id: u32) -> Result<(), JsValue> {
     let window = crate::global::window().ok_or_else(not_mounted)?;
-    let doc = window.document().ok_or_else(not_mounted)?;
     let made = with(id, |e| -> Result<(), JsValue> {
         if e.mount.is_some() {
             return Ok(());
         }
         e.lazy = None;
-        let params = UrlSearchParams::new()?;
+        let params = crate::global::Params::new("");
         let fields = [
             ("storyID", &e.opts.story_id),
             ("storyURL", &e.opts.story_url),
@@ -554,12 +549,13 @@ fn render(id: u32) -> Result<(), JsValue> {
         }
         let mut src = e.root.clone();
         src.push_str("/embed/stream?");
-        src.push_str(&String::from(params.to_string()));
-        let iframe: HtmlIFrameElement = doc.create_element("iframe")?.unchecked_into();
+        src.push_str(&params.to_query());
+        let iframe: HtmlIFrameElement = crate::global::create_element("iframe").unchecked_into();
         iframe.set_src(&src);
         iframe.set_title("Comments");
-        iframe.set_attribute("referrerpolicy", "no-referrer")?;
-        iframe.set_attribute("scrolling", "no")?;
+        let el = iframe.unchecked_ref::<crate::global::Target>();
+        el.set_attr("referrerpolicy", "no-referrer");
+        el.set_attr("scrolling", "no");
         // CSSOM, not a `style` attribute: a strict publisher CSP (no
         // 'unsafe-inline' for style-src) blocks style attributes.
         iframe.style().set_css_text(

@@ -129,8 +129,17 @@ impl RecordMut for JsRecordMut {
     }
     fn set_any(&mut self, key: &str, value: &JsValue) {
         // Setting a data property on a plain fresh object cannot fail.
-        let _ = Reflect::set(&self.0, &name(key), value);
+        put(&self.0, &name(key), value);
     }
+}
+
+/// A fresh object with the properties `pairs` (event data, say).
+pub fn object(pairs: &[(&str, &JsValue)]) -> JsValue {
+    let mut rec = JsRecordMut(Object::new());
+    for (k, v) in pairs {
+        rec.set_any(k, v);
+    }
+    rec.0.into()
 }
 
 /// Encodes a protocol message as a plain JS object.
@@ -172,6 +181,9 @@ extern "C" {
     /// `JSON.parse` of a JS string.
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(s: &JsString) -> Result<JsValue, JsValue>;
+    /// `Reflect.set` on an object the SDK made itself (cannot throw).
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    pub fn put(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
     /// A `RegExp`, tested against JS strings.
     #[wasm_bindgen(js_name = RegExp)]
     type Pattern;

@@ -22,8 +22,7 @@ impl Drop for Lazy {
 
 /// Whether the browser has `IntersectionObserver`.
 pub fn supported() -> bool {
-    crate::global::window()
-        .is_some_and(|w| js_sys::Reflect::has(&w, &"IntersectionObserver".into()).unwrap_or(false))
+    crate::global::window().is_some_and(|w| crate::global::has(&w, &"IntersectionObserver".into()))
 }
 
 /// Calls `near(id)` when `container` comes within 100px of the viewport.

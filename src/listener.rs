@@ -9,25 +9,27 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use web_sys::EventTarget;
+
+use crate::global::Target;
 
 /// A registered listener; dropping it removes the listener and frees the
 /// closure.
 #[must_use = "the listener is removed as soon as this value is dropped"]
 pub struct Listener {
-    target: EventTarget,
+    target: Target,
     kind: &'static str,
     callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Listener {
     /// Adds `f` as a `kind` listener on `target`.
-    pub fn new(target: &EventTarget, kind: &'static str, f: impl FnMut(JsValue) + 'static) -> Self {
+    pub fn new(target: &JsValue, kind: &'static str, f: impl FnMut(JsValue) + 'static) -> Self {
         let callback = Closure::<dyn FnMut(JsValue)>::new(f);
-        // Adding a listener only fails for non-callable callbacks.
-        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        let target: Target = target.clone().unchecked_into();
+        // Adding a function listener cannot throw.
+        target.listen(kind, callback.as_ref());
         Listener {
-            target: target.clone(),
+            target,
             kind,
             callback,
         }
@@ -36,8 +38,6 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        self.target.unlisten(self.kind, self.callback.as_ref());
     }
 }

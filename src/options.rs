@@ -131,7 +131,7 @@ pub const KNOWN: [&str; 18] = {
 };
 
 /// Decimal digits of `n` without `core::fmt`.
-fn integer_string(n: i64) -> String {
+pub fn integer_string(n: i64) -> String {
     let mut s = String::new();
     if n < 0 {
         s.push('-');

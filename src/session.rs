@@ -106,9 +106,8 @@ pub fn token_expired(id: u32) {
 
 /// Tells the publisher a token was refused before it reached the stream.
 pub fn auth_error(id: u32, err: &Error) {
-    let data = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&data, &"code".into(), &err.code.as_str().into());
-    emit(id, "authError", &data.into());
+    let data = crate::js::object(&[("code", &err.code.as_str().into())]);
+    emit(id, "authError", &data);
     if err.code == Code::TokenExpired {
         token_expired(id);
     }

@@ -1,7 +1,7 @@
 //! A `setTimeout` that owns its closure; dropping it cancels the timeout.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// Longest delay `setTimeout` honours (about 24.8 days).
 pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
@@ -25,12 +25,7 @@ impl Timer {
         };
         // One closure signature for every callback in the SDK: one JS shim.
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| f());
-        let handle = crate::global::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                callback.as_ref().unchecked_ref(),
-                ms as i32,
-            )
-            .ok()?;
+        let handle = crate::global::set_timeout(callback.as_ref(), ms as i32);
         Some(Timer {
             handle,
             _callback: callback,
@@ -40,8 +35,6 @@ impl Timer {
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        if let Some(w) = crate::global::window() {
-            w.clear_timeout_with_handle(self.handle);
-        }
+        crate::global::clear_timeout(self.handle);
     }
 }
