@@ -402,13 +402,8 @@ fn create(
         }
     };
     let origin = origin_of(&root).unwrap_or_default();
-    let window =
-        crate::global::window().ok_or_else(|| Error::new(Code::NotMounted, &["no window."]))?;
-    let doc = window
-        .document()
-        .ok_or_else(|| Error::new(Code::NotMounted, &["no document."]))?;
     let container = element
-        .or_else(|| doc.get_element_by_id(&opts.id))
+        .or_else(|| crate::global::element_by_id(&opts.id))
         .ok_or_else(|| {
             Error::new(
                 Code::ContainerNotFound,
@@ -417,7 +412,7 @@ fn create(
         })?;
     let search = crate::global::location().search();
     if opts.story_url.is_none() {
-        opts.story_url = page::story_url(&doc, &search);
+        opts.story_url = page::story_url(&search);
     }
     if opts.comment_id.is_none() {
         opts.comment_id = page::query_param(&search, "commentID");
@@ -529,7 +524,7 @@ fn render_near(id: u32) {
 
 /// Creates the iframe and starts listening for its hello.
 fn render(id: u32) -> Result<(), JsValue> {
-    let window = crate::global::window().ok_or_else(not_mounted)?;
+    let window = crate::global::window();
     let made = with(id, |e| -> Result<(), JsValue> {
         if e.mount.is_some() {
             return Ok(());
@@ -558,7 +553,7 @@ fn render(id: u32) -> Result<(), JsValue> {
         el.set_attr("scrolling", "no");
         // CSSOM, not a `style` attribute: a strict publisher CSP (no
         // 'unsafe-inline' for style-src) blocks style attributes.
-        iframe.style().set_css_text(
+        crate::bridge::style(&iframe).set_css_text(
             "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden",
         );
         let mount = Mount::new(id, &window, iframe, e.origin.clone(), HOOKS);

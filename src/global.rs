@@ -58,6 +58,9 @@ extern "C" {
     /// `style.setProperty(name, value)`.
     #[wasm_bindgen(method, js_class = CSSStyleDeclaration, js_name = setProperty)]
     pub fn set(this: &Style, name: &str, value: &str);
+    /// `style.cssText = text`.
+    #[wasm_bindgen(method, setter, js_class = CSSStyleDeclaration, js_name = cssText)]
+    pub fn set_css_text(this: &Style, text: &str);
     /// `style.removeProperty(name)`.
     #[wasm_bindgen(method, js_class = CSSStyleDeclaration, js_name = removeProperty)]
     pub fn remove(this: &Style, name: &str);
@@ -74,6 +77,30 @@ extern "C" {
     /// `window.history`.
     #[wasm_bindgen(thread_local_v2, js_name = history)]
     static HISTORY: web_sys::History;
+
+    /// `document.getElementById(id)`.
+    #[wasm_bindgen(js_namespace = document, js_name = getElementById)]
+    pub fn element_by_id(id: &str) -> Option<web_sys::Element>;
+    /// `document.querySelector(selector)` with a valid selector.
+    #[wasm_bindgen(js_namespace = document, js_name = querySelector)]
+    pub fn query(selector: &str) -> Option<web_sys::Element>;
+
+    /// An `IntersectionObserver` (constructing one with a valid root margin
+    /// cannot throw).
+    #[wasm_bindgen(js_name = IntersectionObserver)]
+    pub type Observer;
+    /// `new IntersectionObserver(f, init)`.
+    #[wasm_bindgen(constructor, js_class = IntersectionObserver)]
+    pub fn new(f: &JsValue, init: &JsValue) -> Observer;
+    /// Starts observing `target`.
+    #[wasm_bindgen(method)]
+    pub fn observe(this: &Observer, target: &web_sys::Element);
+    /// Stops observing everything.
+    #[wasm_bindgen(method)]
+    pub fn disconnect(this: &Observer);
+    /// `entry.isIntersecting` of an `IntersectionObserverEntry`.
+    #[wasm_bindgen(method, getter, js_class = IntersectionObserverEntry, js_name = isIntersecting)]
+    pub fn is_intersecting(this: &Target) -> bool;
 
     /// A `MessageChannel` (constructing one cannot throw).
     #[wasm_bindgen(js_name = MessageChannel)]
@@ -121,7 +148,7 @@ pub fn location() -> Loc {
     LOCATION.with(|l| l.clone())
 }
 
-/// The page's `window`, if there is one.
-pub fn window() -> Option<Window> {
-    WINDOW.with(|w| w.dyn_ref::<Window>().cloned())
+/// The page's `window` (the SDK runs only on pages).
+pub fn window() -> Window {
+    WINDOW.with(|w| w.clone().unchecked_into())
 }

@@ -4,13 +4,15 @@
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+use web_sys::Element;
+
+use crate::global::Observer;
 
 /// A pending lazy render; dropping it disconnects the observer and frees
 /// the closure.
 #[must_use = "the lazy render is cancelled as soon as this value is dropped"]
 pub struct Lazy {
-    observer: IntersectionObserver,
+    observer: Observer,
     _callback: Closure<dyn FnMut(JsValue)>,
 }
 
@@ -22,7 +24,7 @@ impl Drop for Lazy {
 
 /// Whether the browser has `IntersectionObserver`.
 pub fn supported() -> bool {
-    crate::global::window().is_some_and(|w| crate::global::has(&w, &"IntersectionObserver".into()))
+    crate::global::has(&crate::global::window(), &"IntersectionObserver".into())
 }
 
 /// Calls `near(id)` when `container` comes within 100px of the viewport.
@@ -31,18 +33,15 @@ pub fn supported() -> bool {
 pub fn observe(id: u32, container: &Element, near: fn(u32)) -> Option<Lazy> {
     let callback = Closure::<dyn FnMut(JsValue)>::new(move |entries: JsValue| {
         let entries: Array = entries.unchecked_into();
-        let close = entries.iter().any(|e| {
-            e.dyn_ref::<IntersectionObserverEntry>()
-                .is_some_and(IntersectionObserverEntry::is_intersecting)
-        });
+        let close = entries
+            .iter()
+            .any(|e| e.unchecked_ref::<crate::global::Target>().is_intersecting());
         if close {
             near(id);
         }
     });
-    let init = IntersectionObserverInit::new();
-    init.set_root_margin("100px");
-    let observer =
-        IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init).ok()?;
+    let init = crate::js::object(&[("rootMargin", &"100px".into())]);
+    let observer = Observer::new(callback.as_ref(), &init);
     observer.observe(container);
     Some(Lazy {
         observer,

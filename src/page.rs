@@ -15,14 +15,12 @@ pub fn query_param(search: &str, key: &str) -> Option<String> {
 
 /// Coral's storyURL fallbacks: `?storyURL=`, `<link rel=canonical>`,
 /// origin + path.
-pub fn story_url(doc: &web_sys::Document, search: &str) -> Option<String> {
+pub fn story_url(search: &str) -> Option<String> {
     if let Some(u) = query_param(search, "storyURL") {
         return Some(u);
     }
-    if let Ok(Some(link)) = doc.query_selector("link[rel=canonical][href]") {
-        if let Some(link) = link.dyn_ref::<web_sys::HtmlLinkElement>() {
-            return Some(link.href());
-        }
+    if let Some(link) = crate::global::query("link[rel=canonical][href]") {
+        return Some(link.unchecked_ref::<web_sys::HtmlLinkElement>().href());
     }
     let loc = location();
     let mut u = loc.origin();
