@@ -132,12 +132,13 @@ impl Mount {
             let ev = ev.unchecked_ref::<MessageEvent>();
             // One message, or a batch of them (an array, in order).
             let data = ev.data();
-            let batch = data.dyn_ref::<Array>();
-            let n = batch.map_or(1, Array::length);
-            for i in 0..n {
-                let m = batch.map_or_else(|| data.clone(), |b| b.get(i));
-                if let Some(msg) = Msg::decode(&JsRecord(&m), From::Stream) {
-                    on_message(id, msg);
+            if let Some(msg) = Msg::decode(&JsRecord(&data), From::Stream) {
+                on_message(id, msg);
+            } else if let Some(batch) = data.dyn_ref::<Array>() {
+                for m in batch.iter() {
+                    if let Some(msg) = Msg::decode(&JsRecord(&m), From::Stream) {
+                        on_message(id, msg);
+                    }
                 }
             }
         });

@@ -10,8 +10,9 @@
 //! 3. Everything else travels over that private port: `config`, `login`,
 //!    `logout`, `refreshAccessToken` host → stream; `ready`, `event`,
 //!    `height`, `getRefreshAccessToken`, `authState` stream → host.
-//!    The stream posts the messages of one task together: one message as
-//!    itself, several as an array (a batch, delivered in order).
+//!    The stream posts the first message of a task at once and the rest of
+//!    that task's messages together at its end, as an array (a batch,
+//!    delivered in order).
 //!
 //! The module is pure Rust: it reads and writes messages through the
 //! [`Record`] / [`RecordMut`] traits, implemented for `JsValue` by each end

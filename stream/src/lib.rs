@@ -42,6 +42,8 @@ struct State {
     port: Option<Port>,
     /// Messages sent before the channel existed, delivered on connection.
     outbox: Vec<Msg<JsValue>>,
+    /// A message went out in this task; later ones wait in `pending`.
+    in_task: bool,
     /// Encoded messages waiting for this task's flush (see [`send`]).
     pending: Vec<JsValue>,
     /// Posts `pending` from a microtask; owned here, dropped with the state.
@@ -73,24 +75,33 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.borrow_mut().as_mut().map(f))
 }
 
-/// Queues `msg` for the host. Messages sent in one task go out together at
-/// its end (one microtask later): a single message as itself, several as one
-/// array (a batch, in order), so a burst of events costs one `postMessage`.
+/// Sends `msg` to the host. The first message of a task goes out at once
+/// (an acknowledgment is not held up by the page's callbacks); the rest of
+/// that task's messages go out together at its end (one microtask later), as
+/// one array (a batch, in order), so a burst of events costs one
+/// `postMessage` more than one event.
 fn send(msg: Msg<JsValue>) {
     with(|s| {
-        if s.port.is_none() {
+        let Some(p) = &s.port else {
             s.outbox.push(msg);
             return;
-        }
-        s.pending.push(encoded(&msg));
-        if s.pending.len() == 1 {
+        };
+        let m = encoded(&msg);
+        if s.in_task {
+            s.pending.push(m);
+        } else {
+            s.in_task = true;
+            let _ = p.port.post_message(&m);
             s.window.queue_microtask(s.flush.as_ref().unchecked_ref());
         }
     });
 }
 
+/// End of a task that sent something: post what it queued after its first
+/// message.
 fn flush() {
     with(|s| {
+        s.in_task = false;
         let pending = std::mem::take(&mut s.pending);
         let Some(p) = &s.port else { return };
         let _ = match <[JsValue; 1]>::try_from(pending) {
@@ -298,6 +309,7 @@ pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
         _welcome: welcome,
         port: None,
         outbox: Vec::new(),
+        in_task: false,
         pending: Vec::new(),
         flush: Closure::new(flush),
         config: None,
