@@ -46,8 +46,6 @@ struct State {
     in_task: bool,
     /// Encoded messages waiting for this task's flush (see [`send`]).
     pending: Vec<JsValue>,
-    /// Posts `pending` from a microtask; owned here, dropped with the state.
-    flush: Closure<dyn FnMut()>,
     config: Option<Config>,
     /// The current token, as the JS string the host sent (not copied into
     /// wasm memory and back for `onLogin`).
@@ -92,9 +90,16 @@ fn send(msg: Msg<JsValue>) {
         } else {
             s.in_task = true;
             let _ = p.port.post_message(&m);
-            s.window.queue_microtask(s.flush.as_ref().unchecked_ref());
+            FLUSH.with(|f| s.window.queue_microtask(f.as_ref().unchecked_ref()));
         }
     });
+}
+
+thread_local! {
+    /// Runs [`flush`] from a microtask. One per page, not per client: a
+    /// microtask queued by a client that `connect` has since replaced still
+    /// finds it alive (and finds the new client's state).
+    static FLUSH: Closure<dyn FnMut()> = Closure::new(flush);
 }
 
 /// End of a task that sent something: post what it queued after its first
@@ -311,7 +316,6 @@ pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
         outbox: Vec::new(),
         in_task: false,
         pending: Vec::new(),
-        flush: Closure::new(flush),
         config: None,
         token: None,
         rejected: None,
