@@ -33,11 +33,6 @@ pub struct Channel {
 }
 
 impl Channel {
-    /// Sends `msg` to the stream.
-    pub fn send(&self, msg: &Msg<JsValue>) {
-        self.post(&encode(msg));
-    }
-
     /// Sends an encoded message to the stream.
     pub fn post(&self, msg: &JsValue) {
         // A closed port drops messages silently; nothing can throw here

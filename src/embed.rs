@@ -39,8 +39,6 @@ pub(crate) struct Embed {
     pub(crate) bus: Bus<Function>,
     /// The token the stream should have (reflects queued login/logout).
     pub(crate) token: Option<js_sys::JsString>,
-    /// The current token's `exp` (unix seconds), if it has one.
-    pub(crate) exp: Option<f64>,
     /// `tokenExpired` was already emitted for the current token.
     pub(crate) expired_reported: bool,
     /// `refreshAccessToken` was already asked for the current token.
@@ -178,7 +176,7 @@ fn on_load(id: u32) {
     with(id, |e| {
         if let Some(m) = e.mount.as_mut().filter(|m| m.channel.is_none()) {
             if !e.error_reported {
-                m.watchdog = Timer::new(UNREACHABLE_MS, move || unreachable(id));
+                m.watchdog = Some(Timer::new(UNREACHABLE_MS, move || unreachable(id)));
             }
         }
     });
@@ -274,11 +272,7 @@ pub(crate) fn post(id: u32, msg: &JsValue) {
 /// Sends `msg` to embed `id`'s stream if connected; otherwise it is
 /// delivered by the `config` sent on connection (state-based queueing).
 pub(crate) fn send(id: u32, msg: Msg<JsValue>) {
-    with(id, |e| {
-        if let Some(ch) = e.mount.as_ref().and_then(|m| m.channel.as_ref()) {
-            ch.send(&msg);
-        }
-    });
+    post(id, &encode(&msg));
 }
 
 /// What the exports return: nothing in the shipped (`tiny`) build, whose
@@ -443,7 +437,6 @@ fn create(
         container,
         bus: Bus::default(),
         token: None,
-        exp: None,
         expired_reported: false,
         refresh_asked: false,
         due: None,
@@ -493,7 +486,7 @@ fn create(
             let data = object(&[("commentID", &comment_id.as_str().into())]);
             emit(id, "showPermalink", &data);
         });
-        with(id, |e| e.soon = soon);
+        with(id, |e| e.soon = Some(soon));
     }
     if auto_render {
         // Lazily, unless a permalink is asked for or the browser lacks

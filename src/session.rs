@@ -40,7 +40,6 @@ pub fn validate(token: &JsString) -> Result<Option<f64>, Error> {
 /// the refresh (if the publisher can refresh) or the expiry.
 pub fn set_token(e: &mut Embed, token: Option<JsString>, exp: Option<f64>) {
     e.token = token;
-    e.exp = exp;
     e.expired_reported = false;
     e.refresh_asked = false;
     e.due = exp.filter(|_| e.token.is_some()).map(|exp| {
@@ -63,7 +62,9 @@ pub fn set_token(e: &mut Embed, token: Option<JsString>, exp: Option<f64>) {
 fn arm(e: &mut Embed, due: f64) {
     let id = e.id;
     e.timer_at = due;
-    e.timer = Timer::new((due - now_secs()) * 1000.0, move || on_timer(id));
+    e.timer = Some(Timer::new((due - now_secs()) * 1000.0, move || {
+        on_timer(id)
+    }));
 }
 
 fn on_timer(id: u32) {

@@ -15,7 +15,7 @@ pub struct Timer {
 
 impl Timer {
     /// Runs `f` once after `ms` milliseconds (clamped to `0..=MAX_DELAY_MS`).
-    pub fn new(ms: f64, mut f: impl FnMut() + 'static) -> Option<Timer> {
+    pub fn new(ms: f64, mut f: impl FnMut() + 'static) -> Timer {
         let ms = if ms > MAX_DELAY_MS {
             MAX_DELAY_MS
         } else if ms > 0.0 {
@@ -26,10 +26,10 @@ impl Timer {
         // One closure signature for every callback in the SDK: one JS shim.
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| f());
         let handle = crate::global::set_timeout(callback.as_ref(), ms as i32);
-        Some(Timer {
+        Timer {
             handle,
             _callback: callback,
-        })
+        }
     }
 }
 

@@ -76,8 +76,8 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
 /// Sends `msg` to the host. The first message of a task goes out at once
 /// (an acknowledgment is not held up by the page's callbacks); the rest of
 /// that task's messages go out together at its end (one microtask later), as
-/// one array (a batch, in order), so a burst of events costs one
-/// `postMessage` more than one event.
+/// one array (a batch, in order), so a burst of events costs two
+/// `postMessage`s, not one per event.
 fn send(msg: Msg<JsValue>) {
     with(|s| {
         let Some(p) = &s.port else {
