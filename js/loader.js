@@ -2,13 +2,18 @@
 // page. It defines `Coral` synchronously, loads the wasm SDK, queues calls
 // made before it is ready (in order) and then forwards them. All logic
 // (options, bridge, events, tokens) lives in Rust.
+//
+// scripts/build.sh bundles this module with wasm-bindgen's `--target web`
+// glue into one classic script (esbuild, IIFE): only the glue this file
+// imports is kept (no `initSync`, no fallbacks for other loading paths).
+import { imports, finish, createStreamEmbed, talkRender, call as invoke } from "@glue";
+
 (function (g) {
   "use strict";
   if (g.Coral && g.Coral.createStreamEmbed) return; // loaded twice: keep the first
   var cur = document.currentScript;
   var base = (cur && cur.src) || g.__streamEmbedBase || location.href;
-  /*@GLUE@*/
-  var sdk = null;
+  var loaded = false;
   var failed = null; // why the SDK could not load
   var waiting = [];
   function settle() {
@@ -16,9 +21,17 @@
     waiting = null;
     for (var i = 0; i < w.length; i++) w[i]();
   }
-  var ready = wasm_bindgen({ module_or_path: new URL("/*@WASM@*/", base) }).then(
-    function () {
-      sdk = wasm_bindgen;
+  // The stream server serves the wasm as application/wasm, which streaming
+  // compilation requires.
+  var ready = fetch(new URL("@WASM@", base))
+    .then(function (r) {
+      if (!r.ok) throw new Error("Coral: fetching the stream SDK failed: HTTP " + r.status);
+      return WebAssembly.instantiateStreaming(r, imports());
+    })
+    .then(
+    function (r) {
+      finish(r.instance, r.module);
+      loaded = true;
       settle();
       return g.Coral;
     },
@@ -66,7 +79,7 @@
     function call(k, a, b) {
       if (error) throw error;
       if (id === null) return void calls.push([k, a, b]);
-      return sdk.call(id, k, a, b);
+      return invoke(id, k, a, b);
     }
     METHODS.forEach(function (m, k) {
       self[m] = function (a, b) {
@@ -75,10 +88,10 @@
     });
     Object.defineProperty(self, "rendered", {
       get: function () {
-        return id !== null && sdk.call(id, METHODS.length);
+        return id !== null && invoke(id, METHODS.length);
       },
     });
-    if (sdk) make(bind); // synchronous: errors throw to the caller
+    if (loaded) make(bind); // synchronous: errors throw to the caller
     else if (waiting) waiting.push(create);
     else error = failed;
   }
@@ -86,7 +99,7 @@
   g.Coral = {
     createStreamEmbed: function (config) {
       return new Embed(function (bind) {
-        sdk.createStreamEmbed(config, base, bind);
+        createStreamEmbed(config, base, bind);
       });
     },
     handleLoginCallback: function (embed) {
@@ -95,7 +108,7 @@
     Talk: {
       render: function (element, opts) {
         return new Embed(function (bind) {
-          sdk.talkRender(element, opts, base, bind);
+          talkRender(element, opts, base, bind);
         });
       },
     },

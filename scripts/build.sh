@@ -17,25 +17,29 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p stream-client -
 cargo build --quiet -p stream-server
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 
-# Host SDK: no-modules glue wrapped by the loader, minified into one script.
-# The loader always passes the wasm URL, and every supported browser has
-# TextEncoder.encodeInto: drop the glue's fallbacks for both.
-wasm-bindgen --target no-modules --no-typescript --encode-into always --omit-default-module-path \
+# Host SDK: wasm-bindgen's `--target web` glue, bundled with the loader into
+# one classic script by esbuild, which keeps only the glue the loader imports.
+# Every supported browser has TextEncoder.encodeInto: drop the fallback.
+wasm-bindgen --target web --no-typescript --encode-into always --omit-default-module-path \
   --out-dir "$TMP/embed" "$WASM/stream_embed.wasm"
+# The loader instantiates the wasm itself (streaming), so it needs the glue's
+# import object and its post-instantiation step, which the glue keeps private.
+node -e '
+  const fs = require("fs"), f = process.argv[1];
+  const glue = fs.readFileSync(f, "utf8");
+  for (const fn of ["__wbg_get_imports", "__wbg_finalize_init"])
+    if (!glue.includes("function " + fn + "(")) throw new Error("wasm-bindgen glue has no " + fn);
+  fs.writeFileSync(f, glue + "\nexport { __wbg_get_imports as imports, __wbg_finalize_init as finish };\n");
+' "$TMP/embed/stream_embed.js"
 # wasm-opt, then short import/export names in both the wasm and its glue.
 WASM_OPT_FLAGS="${OPT[*]}" node scripts/minify-names.mjs \
   "$TMP/embed/stream_embed_bg.wasm" "$TMP/embed/opt.wasm" "$TMP/embed/stream_embed.js"
 hash=$(sha256sum "$TMP/embed/opt.wasm" | cut -c1-10)
 wasm_name="stream_embed.$hash.wasm"
 cp "$TMP/embed/opt.wasm" "$OUT/embed/$wasm_name"
-node -e '
-  const fs = require("fs");
-  const [loader, glue, wasm, out] = process.argv.slice(1);
-  let src = fs.readFileSync(loader, "utf8");
-  src = src.replace("/*@GLUE@*/", () => fs.readFileSync(glue, "utf8")).replace("/*@WASM@*/", wasm);
-  fs.writeFileSync(out, src);
-' js/loader.js "$TMP/embed/stream_embed.js" "$wasm_name" "$TMP/embed/embed.full.js"
-"$BIN/esbuild" --log-level=warning --minify --target=es2020 "$TMP/embed/embed.full.js" --outfile="$OUT/embed/embed.js"
+sed -e 's|"@glue"|"./stream_embed.js"|' -e "s|@WASM@|$wasm_name|" js/loader.js > "$TMP/embed/loader.js"
+"$BIN/esbuild" --log-level=warning --bundle --format=iife --minify --target=es2020 \
+  "$TMP/embed/loader.js" --outfile="$OUT/embed/embed.js"
 cp js/embed.mjs "$OUT/embed/"
 mkdir -p "$OUT/types" && cp js/embed.d.ts "$OUT/types/"
 
