@@ -193,6 +193,26 @@ extern "C" {
     fn test(this: &Pattern, s: &JsString) -> bool;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A parsed `URL`.
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+    #[wasm_bindgen(catch, constructor, js_class = URL)]
+    fn new(url: &str) -> Result<Url, JsValue>;
+    #[wasm_bindgen(method, getter, js_class = URL)]
+    fn protocol(this: &Url) -> String;
+    #[wasm_bindgen(method, getter, js_class = URL)]
+    fn origin(this: &Url) -> String;
+}
+
+/// The origin of an absolute `http:`/`https:` URL by the browser's URL
+/// parser (see [`crate::options::origin_of`]).
+pub fn url_origin(url: &str) -> Option<String> {
+    let u = Url::new(url).ok()?;
+    matches!(u.protocol().as_str(), "http:" | "https:").then(|| u.origin())
+}
+
 /// The base64url alphabet, optionally padded (`atob` alone would also take
 /// `+`, `/` and spaces), compiled once.
 struct Base64Url(OnceCell<Pattern>);

@@ -275,12 +275,33 @@ fn push_lower(out: &mut String, b: &[u8]) {
     }
 }
 
-/// The origin (`scheme://host[:port]`, lower-case, default port dropped) of
-/// an absolute `http:`/`https:` URL, or `None` if `url` is not one. Works on
-/// bytes with checked slicing only (no panic paths in the payload).
-pub fn origin_of(url: &str) -> Option<String> {
+/// Whether `url` is printable ASCII without a backslash, with a `://`: what
+/// every accepted URL must be, whichever parser reads it.
+fn plain_url(url: &str) -> bool {
     let b = url.as_bytes();
-    if b.iter().any(|&c| c <= b' ' || c >= 0x7f || c == b'\\') {
+    !b.iter().any(|&c| c <= b' ' || c >= 0x7f || c == b'\\') && find(b, b"://").is_some()
+}
+
+/// The origin (`scheme://host[:port]`, lower-case, default port dropped) of
+/// an absolute `http:`/`https:` URL, or `None` if `url` is not one. In the
+/// browser this asks the browser's own URL parser, which also serializes
+/// `MessageEvent.origin` (and costs no parser in the payload); elsewhere it
+/// is [`parse_origin`].
+pub fn origin_of(url: &str) -> Option<String> {
+    if !plain_url(url) {
+        return None;
+    }
+    #[cfg(all(target_arch = "wasm32", feature = "js"))]
+    return crate::js::url_origin(url);
+    #[cfg(not(all(target_arch = "wasm32", feature = "js")))]
+    return parse_origin(url);
+}
+
+/// [`origin_of`] in Rust: works on bytes with checked slicing only (no
+/// panic paths).
+pub fn parse_origin(url: &str) -> Option<String> {
+    let b = url.as_bytes();
+    if !plain_url(url) {
         return None;
     }
     let sep = find(b, b"://")?;

@@ -839,3 +839,45 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
     b.remove().unwrap();
     assert_eq!(stream_embed::live_embeds(), before);
 }
+
+/// In the browser `origin_of` is the browser's URL parser (the one that
+/// serializes `MessageEvent.origin`) behind the same ASCII pre-check; it
+/// agrees with the native parser's table (`options::tests::origins`) but
+/// for one URL.
+#[wasm_bindgen_test]
+fn origins_by_the_browser_url_parser() {
+    use stream_embed::options::origin_of;
+    let ok = [
+        ("http://127.0.0.1:3001", "http://127.0.0.1:3001"),
+        ("HTTPS://Example.COM/path?x#y", "https://example.com"),
+        ("https://example.com:443", "https://example.com"),
+        ("http://example.com:80/", "http://example.com"),
+        ("http://user:pw@example.com:8080", "http://example.com:8080"),
+        ("http://[::1]:3000/x", "http://[::1]:3000"),
+        ("http://localhost:03000", "http://localhost:3000"),
+        // The native parser refuses this one; the URL standard reads it as
+        // `http://x`, and so would the iframe's `src`.
+        ("http:///x", "http://x"),
+    ];
+    for (u, o) in ok {
+        assert_eq!(origin_of(u).as_deref(), Some(o), "{u}");
+    }
+    for bad in [
+        "",
+        "example.com",
+        "//example.com",
+        "http://",
+        "file:///etc",
+        "http://ex ample.com",
+        "http://a:b:c",
+        "http://a:99999999",
+        "http://[::1",
+        "http://a\\b.com",
+        "http://[]",
+        "data:text/html,x",
+        "http://bücher.example",
+        "javascript://x",
+    ] {
+        assert_eq!(origin_of(bad), None, "{bad}");
+    }
+}
