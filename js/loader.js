@@ -6,7 +6,7 @@
 // scripts/build.sh bundles this module with wasm-bindgen's `--target web`
 // glue into one classic script (esbuild, IIFE): only the glue this file
 // imports is kept (no `initSync`, no fallbacks for other loading paths).
-import { imports, finish, createStreamEmbed, talkRender, call as invoke } from "@glue";
+import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatch, setDispatch } from "@glue";
 
 (function (g) {
   "use strict";
@@ -31,6 +31,8 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke } from "
     .then(
     function (r) {
       finish(r.instance, r.module);
+      // Every callback the SDK hands the page is `dispatch` bound to a key.
+      setDispatch(dispatch);
       loaded = true;
       settle();
       return g.Coral;

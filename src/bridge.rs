@@ -9,21 +9,21 @@ use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlIFrameElement, MessageEvent, MessagePort, Window};
 
+use crate::callback::Handler;
 use crate::js::{encode, JsRecord};
 use crate::protocol::{From, Msg};
 use crate::timer::Timer;
 
-/// Called with each valid message the stream sends over the channel.
-pub type OnMessage = fn(u32, Msg<JsValue>);
-/// Callbacks a [`Mount`] calls with its embed id.
+/// Handlers a [`Mount`] registers, each called with its embed id and the
+/// event.
 #[derive(Clone, Copy)]
 pub struct Hooks {
-    /// The stream's window said hello (first load or reload).
-    pub hello: fn(u32),
+    /// A `message` on the page's window (check it with [`Mount::is_hello`]).
+    pub window_message: Handler,
     /// The iframe fired `load` (its document, or an error page, loaded).
-    pub load: fn(u32),
+    pub load: Handler,
     /// The page's history moved (back/forward): `popstate`.
-    pub popstate: fn(u32),
+    pub popstate: Handler,
 }
 
 /// The private channel to one stream, set up by the handshake.
@@ -69,9 +69,8 @@ impl Drop for Mount {
 }
 
 impl Mount {
-    /// Creates the hello listener for embed `id` whose iframe is `iframe`.
-    /// Only a hello whose `event.source` is this iframe's window **and**
-    /// whose `event.origin` is `origin` counts; everything else is ignored.
+    /// Listens for embed `id`'s hello (and its iframe's `load`, and the
+    /// page's `popstate`).
     pub fn new(
         id: u32,
         window: &Window,
@@ -79,64 +78,48 @@ impl Mount {
         origin: String,
         hooks: Hooks,
     ) -> Self {
-        let frame = iframe.clone();
-        let expected = origin.clone();
-        let hello = EventListener::new(window, "message", move |ev| {
-            let ev = &ev;
-            let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
-                return;
-            };
-            if ev.origin() != expected {
-                return;
-            }
-            let (Some(source), Some(win)) = (ev.source(), frame.content_window()) else {
-                return;
-            };
-            if JsValue::from(source) != JsValue::from(win) {
-                return;
-            }
-            if let Some(Msg::Hello) = Msg::decode(&JsRecord(&ev.data()), From::Stream) {
-                (hooks.hello)(id);
-            }
-        });
-        let load = EventListener::new(&iframe, "load", move |_| (hooks.load)(id));
-        let popstate = EventListener::new(window, "popstate", move |_| (hooks.popstate)(id));
         Mount {
+            _hello: EventListener::new(window, "message", hooks.window_message, id),
+            _load: EventListener::new(&iframe, "load", hooks.load, id),
+            _popstate: EventListener::new(window, "popstate", hooks.popstate, id),
             iframe,
             origin,
             channel: None,
             watchdog: None,
-            _hello: hello,
-            _load: load,
-            _popstate: popstate,
         }
+    }
+
+    /// Whether `ev` (a `message` on the page's window) is this stream's
+    /// hello: its `event.source` is this iframe's window **and** its
+    /// `event.origin` is the pinned origin. Everything else is ignored.
+    pub fn is_hello(&self, ev: &JsValue) -> bool {
+        let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
+            return false;
+        };
+        if ev.origin() != self.origin {
+            return false;
+        }
+        let (Some(source), Some(win)) = (ev.source(), self.iframe.content_window()) else {
+            return false;
+        };
+        JsValue::from(source) == JsValue::from(win)
+            && matches!(
+                Msg::decode(&JsRecord(&ev.data()), From::Stream),
+                Some(Msg::Hello)
+            )
     }
 
     /// Answers a hello: opens a fresh channel (closing any previous one),
     /// hands one port to the stream window at the pinned origin, and returns
-    /// `false` if the window is gone.
-    pub fn connect(&mut self, id: u32, on_message: OnMessage) -> bool {
+    /// `false` if the window is gone. `on_port(id, event)` receives what
+    /// the stream posts (see [`each_message`]).
+    pub fn connect(&mut self, id: u32, on_port: Handler) -> bool {
         let Some(win) = self.iframe.content_window() else {
             return false;
         };
         let ch = crate::global::Chan::new();
         let port = ch.port1();
-        let listener = EventListener::new(&port, "message", move |ev| {
-            // Only the stream (holding the other end) posts here:
-            // MessageEvents.
-            let ev = ev.unchecked_ref::<MessageEvent>();
-            // One message, or a batch of them (an array, in order).
-            let data = ev.data();
-            if let Some(msg) = Msg::decode(&JsRecord(&data), From::Stream) {
-                on_message(id, msg);
-            } else if let Some(batch) = data.dyn_ref::<Array>() {
-                for m in batch.iter() {
-                    if let Some(msg) = Msg::decode(&JsRecord(&m), From::Stream) {
-                        on_message(id, msg);
-                    }
-                }
-            }
-        });
+        let listener = EventListener::new(&port, "message", on_port, id);
         port.start();
         let transfer = Array::of1(&ch.port2());
         if win
@@ -151,6 +134,22 @@ impl Mount {
         });
         self.watchdog = None;
         true
+    }
+}
+
+/// Calls `f` with each valid message of a port `message` event: one
+/// message, or a batch of them (an array, in order). Only the stream, which
+/// holds the other end, posts on the port.
+pub fn each_message(ev: &JsValue, mut f: impl FnMut(Msg<JsValue>)) {
+    let data = ev.unchecked_ref::<MessageEvent>().data();
+    if let Some(msg) = Msg::decode(&JsRecord(&data), From::Stream) {
+        f(msg);
+    } else if let Some(batch) = data.dyn_ref::<Array>() {
+        for m in batch.iter() {
+            if let Some(msg) = Msg::decode(&JsRecord(&m), From::Stream) {
+                f(msg);
+            }
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlIFrameElement};
 
 use crate::bridge::{set_height, Hooks, Mount};
+use crate::callback::Callback;
 use crate::error::{Code, Error};
 use crate::events::Bus;
 use crate::js::{encode, object, to_js_error, with_token, JsRecord};
@@ -52,9 +53,11 @@ pub(crate) struct Embed {
     pub(crate) timer_at: f64,
     pub(crate) mount: Option<Mount>,
     pub(crate) ready_fired: bool,
-    /// `next` for the pending `refreshAccessToken` call (see
-    /// [`retire_next`] for what happens to it after `remove()`).
-    pub(crate) refresh_next: Option<Next>,
+    /// `next` for the pending `refreshAccessToken` call. Dropping it (on
+    /// `remove()`, or when a newer `next` replaces it) makes it a no-op.
+    pub(crate) refresh_next: Option<Callback>,
+    /// `refresh_next` was called.
+    pub(crate) refresh_used: bool,
     /// Pending lazy render (`autoRender`), cancelled by `remove()`.
     pub(crate) lazy: Option<lazy::Lazy>,
     /// The deferred `showPermalink` event.
@@ -68,42 +71,19 @@ pub(crate) struct Embed {
 const UNREACHABLE_MS: f64 = 10_000.0;
 
 const HOOKS: Hooks = Hooks {
-    hello: on_hello,
+    window_message: on_window_message,
     load: on_load,
     popstate: on_popstate,
 };
 
 /// A global for the single-threaded wasm host (no `thread_local!` in
 /// `no_std`). Only ever touched from the browser's main thread.
-struct Global<T>(T);
+pub(crate) struct Global<T>(pub(crate) T);
 // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
 unsafe impl<T> Sync for Global<T> {}
 
 static EMBEDS: Global<RefCell<Vec<Embed>>> = Global(RefCell::new(Vec::new()));
 static NEXT_ID: Global<Cell<u32>> = Global(Cell::new(1));
-
-/// `next` callbacks outlived by their embed (or replaced by a newer one).
-/// A publisher's refresh may finish after `remove()`, e.g. on a route change
-/// in a single-page app; its `next(token)` must then be a harmless no-op,
-/// not "closure invoked after being dropped". Bounded: the oldest go first.
-static RETIRED_NEXT: Global<RefCell<Vec<Next>>> = Global(RefCell::new(Vec::new()));
-
-/// The `next` callback handed to `refreshAccessToken`.
-pub(crate) type Next = Closure<dyn FnMut(JsValue)>;
-
-/// How many retired `next` callbacks are kept callable.
-const RETIRED_NEXT_MAX: usize = 8;
-
-/// Keeps `next` callable (as a no-op once its embed is gone) for a while.
-pub(crate) fn retire_next(next: Option<Next>) {
-    let Some(next) = next else { return };
-    if let Ok(mut r) = RETIRED_NEXT.0.try_borrow_mut() {
-        if r.len() >= RETIRED_NEXT_MAX {
-            let _ = r.remove(0);
-        }
-        r.push(next);
-    }
-}
 
 /// Runs `f` on embed `id` if it exists. Never call publisher code inside `f`;
 /// a re-entrant borrow (impossible by construction) reads as "no embed"
@@ -152,6 +132,18 @@ pub(crate) fn emit(id: u32, name: &str, data: &JsValue) {
     }
 }
 
+/// A `message` on the page's window: connect if it is this stream's hello.
+fn on_window_message(id: u32, ev: JsValue) {
+    if with(id, |e| e.mount.as_ref().is_some_and(|m| m.is_hello(&ev))) == Some(true) {
+        on_hello(id);
+    }
+}
+
+/// What the stream posts on the port.
+fn on_port(id: u32, ev: JsValue) {
+    crate::bridge::each_message(&ev, |msg| on_message(id, msg));
+}
+
 /// The stream window said hello: connect and send the current config.
 fn on_hello(id: u32) {
     with(id, |e| {
@@ -161,7 +153,7 @@ fn on_hello(id: u32) {
             None => encode(&config),
         };
         if let Some(m) = e.mount.as_mut() {
-            if m.connect(id, on_message) {
+            if m.connect(id, on_port) {
                 if let Some(ch) = &m.channel {
                     ch.post(&config);
                 }
@@ -172,17 +164,17 @@ fn on_hello(id: u32) {
 
 /// The iframe loaded; if the stream does not say hello soon, it is
 /// unreachable (blocked by `frame-ancestors`, down, or no stream client).
-fn on_load(id: u32) {
+fn on_load(id: u32, _: JsValue) {
     with(id, |e| {
         if let Some(m) = e.mount.as_mut().filter(|m| m.channel.is_none()) {
             if !e.error_reported {
-                m.watchdog = Some(Timer::new(UNREACHABLE_MS, move || unreachable(id)));
+                m.watchdog = Some(Timer::new(UNREACHABLE_MS, unreachable, id));
             }
         }
     });
 }
 
-fn unreachable(id: u32) {
+fn unreachable(id: u32, _: JsValue) {
     let root = with(id, |e| {
         let silent = e.mount.as_ref().is_some_and(|m| m.channel.is_none());
         (silent && !core::mem::replace(&mut e.error_reported, true)).then(|| e.root.clone())
@@ -203,7 +195,7 @@ fn unreachable(id: u32) {
 }
 
 /// Back/forward changed the page URL: tell the stream its `commentID`.
-fn on_popstate(id: u32) {
+fn on_popstate(id: u32, _: JsValue) {
     let search = crate::global::location().search();
     let comment_id = page::query_param(&search, "commentID");
     let changed = with(id, |e| {
@@ -417,7 +409,7 @@ fn create(
     let events = opts.events.take();
     let auto_render = opts.auto_render;
     let login_callback = opts.handle_login_callback;
-    let permalink = opts.comment_id.clone();
+    let permalink = opts.comment_id.is_some();
     let observer_missing = !lazy::supported();
     // A stale or broken token in the options must not kill the stream
     // (Coral #4270): start signed out and tell the publisher instead.
@@ -445,6 +437,7 @@ fn create(
         mount: None,
         ready_fired: false,
         refresh_next: None,
+        refresh_used: false,
         lazy: None,
         soon: None,
         error_reported: false,
@@ -480,12 +473,9 @@ fn create(
             web_sys::console::warn_2(&"Coral: login callback token refused:".into(), &err);
         }
     }
-    if let Some(comment_id) = permalink {
+    if permalink {
         // Asynchronous, so listeners added after construction still hear it.
-        let soon = Timer::new(0.0, move || {
-            let data = object(&[("commentID", &comment_id.as_str().into())]);
-            emit(id, "showPermalink", &data);
-        });
+        let soon = Timer::new(0.0, show_permalink, id);
         with(id, |e| e.soon = Some(soon));
     }
     if auto_render {
@@ -495,12 +485,12 @@ fn create(
             if e.opts.comment_id.is_some() || observer_missing {
                 None
             } else {
-                Some(lazy::observe(id, &e.container, render_near))
+                Some(lazy::observe(id, &e.container, on_entries))
             }
         })
         .flatten();
         match lazy {
-            Some(Some(l)) => {
+            Some(l) => {
                 with(id, |e| e.lazy = Some(l));
             }
             _ => render(id).map_err(|_| Error::new(Code::NotMounted, &["render failed."]))?,
@@ -509,10 +499,29 @@ fn create(
     Ok(embed)
 }
 
-/// The container came near the viewport: stop observing and render.
-fn render_near(id: u32) {
-    with(id, |e| e.lazy = None);
-    let _ = render(id);
+/// `showPermalink` for the `commentID` the embed started with.
+fn show_permalink(id: u32, _: JsValue) {
+    let comment_id = with(id, |e| {
+        e.soon = None;
+        e.opts.comment_id.clone()
+    })
+    .flatten();
+    if let Some(c) = comment_id {
+        emit(
+            id,
+            "showPermalink",
+            &object(&[("commentID", &c.as_str().into())]),
+        );
+    }
+}
+
+/// The container moved relative to the viewport: once it is near, stop
+/// observing and render.
+fn on_entries(id: u32, entries: JsValue) {
+    if lazy::near(&entries) {
+        with(id, |e| e.lazy = None);
+        let _ = render(id);
+    }
 }
 
 /// Creates the iframe and starts listening for its hello.
@@ -566,8 +575,7 @@ fn remove(id: u32) -> Result<(), JsValue> {
         Some(e.swap_remove(pos))
     });
     match taken {
-        Some(mut embed) => {
-            retire_next(embed.refresh_next.take());
+        Some(embed) => {
             drop(embed);
             Ok(())
         }

@@ -2,18 +2,18 @@
 //! comes within 100px of the viewport.
 
 use js_sys::Array;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
+use crate::callback::Callback;
 use crate::global::Observer;
 
 /// A pending lazy render; dropping it disconnects the observer and frees
-/// the closure.
+/// the callback.
 #[must_use = "the lazy render is cancelled as soon as this value is dropped"]
 pub struct Lazy {
     observer: Observer,
-    _callback: Closure<dyn FnMut(JsValue)>,
+    _callback: Callback,
 }
 
 impl Drop for Lazy {
@@ -27,24 +27,25 @@ pub fn supported() -> bool {
     crate::global::has(&crate::global::window(), &"IntersectionObserver".into())
 }
 
-/// Calls `near(id)` when `container` comes within 100px of the viewport.
-/// Dropping the returned [`Lazy`] from inside `near` is safe: wasm-bindgen
-/// frees the closure once the call returns.
-pub fn observe(id: u32, container: &Element, near: fn(u32)) -> Option<Lazy> {
-    let callback = Closure::<dyn FnMut(JsValue)>::new(move |entries: JsValue| {
-        let entries: Array = entries.unchecked_into();
-        let close = entries
-            .iter()
-            .any(|e| e.unchecked_ref::<crate::global::Target>().is_intersecting());
-        if close {
-            near(id);
-        }
-    });
+/// Whether any of the observer's `entries` is intersecting (near the
+/// viewport, given the 100px margin).
+pub fn near(entries: &JsValue) -> bool {
+    entries
+        .unchecked_ref::<Array>()
+        .iter()
+        .any(|e| e.unchecked_ref::<crate::global::Target>().is_intersecting())
+}
+
+/// Calls `on_entries(id, entries)` as `container` moves relative to the
+/// viewport (use [`near`] on the entries). Dropping the returned [`Lazy`]
+/// from inside `on_entries` is safe.
+pub fn observe(id: u32, container: &Element, on_entries: fn(u32, JsValue)) -> Lazy {
+    let callback = Callback::new(on_entries, id);
     let init = crate::js::object(&[("rootMargin", &"100px".into())]);
-    let observer = Observer::new(callback.as_ref(), &init);
+    let observer = Observer::new(callback.function(), &init);
     observer.observe(container);
-    Some(Lazy {
+    Lazy {
         observer,
         _callback: callback,
-    })
+    }
 }

@@ -36,6 +36,8 @@ pub mod js;
 #[cfg(feature = "host")]
 mod bridge;
 #[cfg(feature = "host")]
+mod callback;
+#[cfg(feature = "host")]
 mod embed;
 #[cfg(feature = "host")]
 mod global;
@@ -55,5 +57,9 @@ pub use embed::call;
 #[cfg(feature = "host")]
 pub use embed::{create_stream_embed, talk_render, Handle, StreamEmbed};
 
+#[cfg(all(feature = "host", not(feature = "tiny")))]
+pub use callback::live_callbacks;
+#[cfg(feature = "host")]
+pub use callback::{dispatch, set_dispatch};
 #[cfg(all(feature = "host", not(feature = "tiny")))]
 pub use embed::live_embeds;

@@ -7,7 +7,8 @@ use js_sys::{Function, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::embed::{emit, post, retire_next, send, warn, with, Embed};
+use crate::callback::Callback;
+use crate::embed::{emit, post, send, warn, with, Embed};
 use crate::error::{Code, Error};
 use crate::js::{claims_of, to_js_error, with_token};
 use crate::protocol::{Msg, MAX_TOKEN};
@@ -62,12 +63,10 @@ pub fn set_token(e: &mut Embed, token: Option<JsString>, exp: Option<f64>) {
 fn arm(e: &mut Embed, due: f64) {
     let id = e.id;
     e.timer_at = due;
-    e.timer = Some(Timer::new((due - now_secs()) * 1000.0, move || {
-        on_timer(id)
-    }));
+    e.timer = Some(Timer::new((due - now_secs()) * 1000.0, on_timer, id));
 }
 
-fn on_timer(id: u32) {
+fn on_timer(id: u32, _: JsValue) {
     // The timer has fired: forget it (safe from inside its own callback).
     let Some(due) = with(id, |e| {
         e.timer = None;
@@ -127,36 +126,45 @@ pub fn request_refresh(id: u32) {
         send(id, Msg::RefreshAccessToken { token: None });
         return;
     };
-    let mut used = false;
-    let next = Closure::<dyn FnMut(JsValue)>::new(move |token: JsValue| {
-        if core::mem::replace(&mut used, true) {
+    let next = Callback::new(on_next, id);
+    let f = next.function().clone();
+    // Replacing drops the previous `next`: calling it does nothing now.
+    with(id, |e| {
+        e.refresh_next = Some(next);
+        e.refresh_used = false;
+    });
+    if let Err(err) = cb.call1(&JsValue::UNDEFINED, &f) {
+        web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
+    }
+}
+
+/// The publisher's `next(token)` for embed `id` (see [`request_refresh`]):
+/// works once.
+fn on_next(id: u32, token: JsValue) {
+    match with(id, |e| core::mem::replace(&mut e.refresh_used, true)) {
+        Some(false) => {}
+        Some(true) => {
             warn("Coral: refreshAccessToken's `next` was called more than once; ignored.");
             return;
         }
-        let token = token.dyn_into::<JsString>().ok().filter(|t| t.length() > 0);
-        let checked = token.as_ref().map(validate);
-        match (token, checked) {
-            (Some(t), Some(Ok(exp))) => {
-                let msg = with_token(&Msg::RefreshAccessToken { token: None }, "token", &t);
-                with(id, |e| set_token(e, Some(t), exp));
-                post(id, &msg);
-            }
-            (_, checked) => {
-                with(id, |e| set_token(e, None, None));
-                send(id, Msg::RefreshAccessToken { token: None });
-                if let Some(Err(err)) = checked {
-                    warn(&err.message);
-                    auth_error(id, &err);
-                }
+        None => return,
+    }
+    let token = token.dyn_into::<JsString>().ok().filter(|t| t.length() > 0);
+    let checked = token.as_ref().map(validate);
+    match (token, checked) {
+        (Some(t), Some(Ok(exp))) => {
+            let msg = with_token(&Msg::RefreshAccessToken { token: None }, "token", &t);
+            with(id, |e| set_token(e, Some(t), exp));
+            post(id, &msg);
+        }
+        (_, checked) => {
+            with(id, |e| set_token(e, None, None));
+            send(id, Msg::RefreshAccessToken { token: None });
+            if let Some(Err(err)) = checked {
+                warn(&err.message);
+                auth_error(id, &err);
             }
         }
-    });
-    let f: JsValue = next.as_ref().clone();
-    // Replacing drops the previous `next`; it can no longer be called.
-    let old = with(id, |e| e.refresh_next.replace(next)).flatten();
-    retire_next(old);
-    if let Err(err) = cb.call1(&JsValue::UNDEFINED, &f) {
-        web_sys::console::error_2(&"Coral: refreshAccessToken threw:".into(), &err);
     }
 }
 

@@ -797,6 +797,7 @@ async fn a_stream_that_never_answers_is_reported_once_as_an_error_event() {
 #[wasm_bindgen_test]
 async fn many_create_remove_cycles_leave_nothing_behind() {
     let before = stream_embed::live_embeds();
+    let callbacks = stream_embed::live_callbacks();
     container("c-many");
     for i in 0..200 {
         let e = create_stream_embed(
@@ -808,6 +809,8 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
         e.remove().unwrap();
     }
     assert_eq!(stream_embed::live_embeds(), before);
+    // Listeners, timers (the token's) and observers freed their callbacks.
+    assert_eq!(stream_embed::live_callbacks(), callbacks);
     assert_eq!(
         eval("return document.querySelectorAll('#c-many iframe').length;"),
         0
