@@ -588,7 +588,7 @@ fn remove(id: u32) -> Result<(), JsValue> {
 }
 
 fn event_name(name: &JsValue) -> Result<String, JsValue> {
-    match name.as_string() {
+    match crate::js::as_string(name) {
         Some(n) if !n.is_empty() && n.len() <= MAX_EVENT_NAME => Ok(n),
         _ => Err(to_js_error(Error::new(
             Code::InvalidArgument,
