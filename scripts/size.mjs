@@ -9,7 +9,7 @@ import { join } from "node:path";
 // Until the payload is there, the check enforces a ratchet just above the
 // current size so any growth fails; lower RATCHET as the payload shrinks.
 export const TARGET = 15360;
-export const RATCHET = 26800;
+export const RATCHET = 25000;
 const dir = "dist/embed";
 let total = 0;
 for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {
