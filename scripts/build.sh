@@ -8,7 +8,7 @@ BIN=node_modules/.bin
 OUT=dist
 TMP=target/wasm-build
 WASM=target/wasm32-unknown-unknown/release
-OPT=(-Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int
+OPT=(-Oz --strip-debug --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int
      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
 # The host SDK is built alone so no std-using crate turns `std` back on.

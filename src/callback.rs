@@ -12,7 +12,7 @@
 //! glue per callback, and no closure glue in embed.js.
 
 use alloc::vec::Vec;
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, OnceCell, RefCell};
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -30,7 +30,7 @@ static SLOTS: Global<RefCell<Vec<(u32, Handler, u32)>>> = Global(RefCell::new(Ve
 static NEXT_KEY: Global<Cell<u32>> = Global(Cell::new(1));
 /// The JS function of [`dispatch`] (the loader passes it; test builds find
 /// it among the wasm exports).
-static DISPATCH: Global<RefCell<Option<Function>>> = Global(RefCell::new(None));
+static DISPATCH: Global<OnceCell<Function>> = Global(OnceCell::new());
 
 /// Runs the handler registered under `key`, if it is still registered.
 /// Called by the browser through a bound [`Callback`] function.
@@ -52,9 +52,8 @@ pub fn dispatch(key: u32, arg: JsValue) {
 /// The loader calls it right after instantiating the wasm.
 #[wasm_bindgen(js_name = setDispatch)]
 pub fn set_dispatch(f: Option<Function>) {
-    let mut d = DISPATCH.0.borrow_mut();
-    if d.is_none() {
-        *d = f;
+    if let Some(f) = f {
+        let _ = DISPATCH.0.set(f);
     }
 }
 
@@ -66,7 +65,7 @@ fn dispatcher() -> Option<Function> {
             .ok()
             .and_then(|f| f.dyn_into().ok()),
     );
-    DISPATCH.0.borrow().clone()
+    DISPATCH.0.get().cloned()
 }
 
 /// A JS function that runs `handler(data, arg)` until this is dropped.
@@ -81,7 +80,10 @@ impl Callback {
     pub fn new(handler: Handler, data: u32) -> Callback {
         let key = NEXT_KEY.0.get();
         NEXT_KEY.0.set(key.wrapping_add(1));
-        SLOTS.0.borrow_mut().push((key, handler, data));
+        // Never borrowed here: `dispatch` lets go before calling a handler.
+        if let Ok(mut s) = SLOTS.0.try_borrow_mut() {
+            s.push((key, handler, data));
+        }
         // The loader always passes `dispatch`; without it the callback is
         // `undefined` (never called) rather than a panic.
         let f = dispatcher()

@@ -421,27 +421,30 @@ fn create(
     if let Some((_, Err(err))) = &initial {
         warn(&err.message);
     }
-    EMBEDS.0.borrow_mut().push(Embed {
-        id,
-        opts,
-        root,
-        origin,
-        container,
-        bus: Bus::default(),
-        token: None,
-        expired_reported: false,
-        refresh_asked: false,
-        due: None,
-        timer: None,
-        timer_at: 0.0,
-        mount: None,
-        ready_fired: false,
-        refresh_next: None,
-        refresh_used: false,
-        lazy: None,
-        soon: None,
-        error_reported: false,
-    });
+    // Never borrowed here: publisher code never runs under a borrow.
+    if let Ok(mut all) = EMBEDS.0.try_borrow_mut() {
+        all.push(Embed {
+            id,
+            opts,
+            root,
+            origin,
+            container,
+            bus: Bus::default(),
+            token: None,
+            expired_reported: false,
+            refresh_asked: false,
+            due: None,
+            timer: None,
+            timer_at: 0.0,
+            mount: None,
+            ready_fired: false,
+            refresh_next: None,
+            refresh_used: false,
+            lazy: None,
+            soon: None,
+            error_reported: false,
+        });
+    }
     let embed = StreamEmbed { id };
     // The loader's handle learns its id first, so calls made from `events`
     // reach this embed.

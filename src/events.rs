@@ -70,7 +70,13 @@ impl<F: Clone + PartialEq> Bus<F> {
             .entries
             .iter()
             .rposition(|e| e.name.as_deref() == Some(name) && e.f == *f);
-        pos.map(|i| self.entries.remove(i)).is_some()
+        // `retain` rather than `remove(i)`: no bounds-check panic path.
+        let mut k = 0;
+        self.entries.retain(|_| {
+            k += 1;
+            Some(k - 1) != pos
+        });
+        pos.is_some()
     }
 
     /// Removes the `onAny` listener `f`, or all of them when `f` is `None`.

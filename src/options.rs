@@ -136,14 +136,21 @@ pub fn integer_string(n: i64) -> String {
     if n < 0 {
         s.push('-');
     }
-    let m = n.unsigned_abs();
-    let mut div = 1;
-    while m / div >= 10 {
-        div *= 10;
+    // Digits backwards into a buffer (u64 has at most 20), then in order:
+    // no division by a variable, so no division-by-zero panic path.
+    let mut m = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    for d in digits.iter_mut() {
+        *d = b'0' + (m % 10) as u8;
+        len += 1;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
     }
-    while div > 0 {
-        s.push((b'0' + (m / div % 10) as u8) as char);
-        div /= 10;
+    for &d in digits.iter().take(len).rev() {
+        s.push(d as char);
     }
     s
 }
