@@ -21,29 +21,36 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
     waiting = null;
     for (var i = 0; i < w.length; i++) w[i]();
   }
-  // The stream server serves the wasm as application/wasm, which streaming
-  // compilation requires.
+  // Streaming compilation needs the wasm served as application/wasm (the
+  // stream server does); another server (a CDN copy of dist/embed) gets the
+  // buffered path.
   var ready = fetch(new URL("@WASM@", base))
     .then(function (r) {
       if (!r.ok) throw new Error("Coral: fetching the stream SDK failed: HTTP " + r.status);
-      return WebAssembly.instantiateStreaming(r, imports());
+      return /^application\/wasm/.test(r.headers.get("content-type"))
+        ? WebAssembly.instantiateStreaming(r, imports())
+        : r.arrayBuffer().then(function (b) {
+            return WebAssembly.instantiate(b, imports());
+          });
     })
-    .then(
-    function (r) {
+    .then(function (r) {
       finish(r.instance, r.module);
       // Every callback the SDK hands the page is `dispatch` bound to a key.
       setDispatch(dispatch);
-      loaded = true;
-      settle();
-      return g.Coral;
-    },
-    function (e) {
-      failed = e;
-      console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
-      settle();
-      throw e;
-    }
-  );
+    })
+    .then(
+      function () {
+        loaded = true;
+        settle();
+        return g.Coral;
+      },
+      function (e) {
+        failed = e;
+        console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
+        settle();
+        throw e;
+      }
+    );
 
   // Embed handle methods, numbered as the SDK's `call` export expects.
   var METHODS = "render remove login logout on off once onAny offAny handleLoginCallback".split(" ");

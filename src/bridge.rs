@@ -18,7 +18,7 @@ use crate::timer::Timer;
 /// event.
 #[derive(Clone, Copy)]
 pub struct Hooks {
-    /// A `message` on the page's window (check it with [`Mount::is_hello`]).
+    /// A `message` on the page's window (check it with [`is_hello`]).
     pub window_message: Handler,
     /// The iframe fired `load` (its document, or an error page, loaded).
     pub load: Handler,
@@ -89,24 +89,10 @@ impl Mount {
         }
     }
 
-    /// Whether `ev` (a `message` on the page's window) is this stream's
-    /// hello: its `event.source` is this iframe's window **and** its
-    /// `event.origin` is the pinned origin. Everything else is ignored.
-    pub fn is_hello(&self, ev: &JsValue) -> bool {
-        let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
-            return false;
-        };
-        if ev.origin() != self.origin {
-            return false;
-        }
-        let (Some(source), Some(win)) = (ev.source(), self.iframe.content_window()) else {
-            return false;
-        };
-        JsValue::from(source) == JsValue::from(win)
-            && matches!(
-                Msg::decode(&JsRecord(&ev.data()), From::Stream),
-                Some(Msg::Hello)
-            )
+    /// What [`is_hello`] checks a window `message` against: this iframe
+    /// and the pinned origin.
+    pub fn expected(&self) -> (HtmlIFrameElement, String) {
+        (self.iframe.clone(), self.origin.clone())
     }
 
     /// Answers a hello: opens a fresh channel (closing any previous one),
@@ -135,6 +121,26 @@ impl Mount {
         self.watchdog = None;
         true
     }
+}
+
+/// Whether `ev` (a `message` on the page's window) is the hello of the
+/// stream in `iframe`: its `event.source` is the iframe's window **and** its
+/// `event.origin` is the pinned `origin`. Everything else is ignored.
+pub fn is_hello(ev: &JsValue, iframe: &HtmlIFrameElement, origin: &str) -> bool {
+    let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
+        return false;
+    };
+    if ev.origin() != origin {
+        return false;
+    }
+    let (Some(source), Some(win)) = (ev.source(), iframe.content_window()) else {
+        return false;
+    };
+    JsValue::from(source) == JsValue::from(win)
+        && matches!(
+            Msg::decode(&JsRecord(&ev.data()), From::Stream),
+            Some(Msg::Hello)
+        )
 }
 
 /// Calls `f` with each valid message of a port `message` event: one

@@ -106,9 +106,10 @@ impl Drop for Callback {
     }
 }
 
-/// Number of live callbacks (test builds only: `remove()` frees them all).
+/// Number of live callbacks of embed `id` (test builds only: `remove()`
+/// frees them all). Every callback's data is its embed's id.
 #[cfg(not(feature = "tiny"))]
 #[doc(hidden)]
-pub fn live_callbacks() -> usize {
-    SLOTS.0.borrow().len()
+pub fn live_callbacks(id: u32) -> usize {
+    SLOTS.0.borrow().iter().filter(|s| s.2 == id).count()
 }

@@ -137,8 +137,13 @@ pub(crate) fn emit(id: u32, name: &str, data: &JsValue) {
 
 /// A `message` on the page's window: connect if it is this stream's hello.
 fn on_window_message(id: u32, ev: JsValue) {
-    if with(id, |e| e.mount.as_ref().is_some_and(|m| m.is_hello(&ev))) == Some(true) {
-        on_hello(id);
+    // Checked outside the registry borrow: reading `ev.data` of a page-made
+    // event may run page code.
+    let expected = with(id, |e| e.mount.as_ref().map(Mount::expected)).flatten();
+    if let Some((iframe, origin)) = expected {
+        if crate::bridge::is_hello(&ev, &iframe, &origin) {
+            on_hello(id);
+        }
     }
 }
 
@@ -721,6 +726,14 @@ impl StreamEmbed {
     pub fn off_any(&self, f: JsValue) -> Result<(), JsValue> {
         let f = f.dyn_into::<Function>().ok();
         with(self.id, |e| e.bus.off_any(f.as_ref())).ok_or_else(not_mounted)
+    }
+
+    /// The embed's id (test builds only).
+    #[cfg(not(feature = "tiny"))]
+    #[doc(hidden)]
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> u32 {
+        self.id
     }
 
     /// Whether the stream iframe is in the page.

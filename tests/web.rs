@@ -555,15 +555,34 @@ async fn refresh_access_token_is_asked_once_per_token_and_next_works_once() {
         s(eval("return __log.slice(-2).join('|');")),
         "authError|tokenExpired"
     );
-    // A refresh that completes after remove() (a route change in a
-    // single-page app) calls `next` harmlessly.
+    // A `next` replaced by a newer one (the publisher never called it, and a
+    // new token was asked for since) does nothing.
     post(&port, "{$streamEmbed: 1, t: 'getRefreshAccessToken'}");
     until(
         "return __log.filter(function (x) { return x === 'refresh'; }).length === 3;",
         &JsValue::UNDEFINED,
     )
     .await;
+    eval("window.__stale = __next; __embed.login(T.first);");
+    post(&port, "{$streamEmbed: 1, t: 'getRefreshAccessToken'}");
+    until(
+        "return __log.filter(function (x) { return x === 'refresh'; }).length === 4;",
+        &JsValue::UNDEFINED,
+    )
+    .await;
+    eval("__stale(T.h);");
+    sleep(50).await;
+    assert_eq!(
+        eval("return __msgs.filter(function (m) { return m.token === T.h; }).length;"),
+        0
+    );
+    // A refresh that completes after remove() (a route change in a
+    // single-page app) calls `next` harmlessly: remove() freed every
+    // callback of the embed (listeners, port, timer, `next`).
+    let id = eval("return __embed.id;").as_f64().unwrap() as u32;
+    assert!(stream_embed::live_callbacks(id) >= 5);
     eval("__embed.remove();");
+    assert_eq!(stream_embed::live_callbacks(id), 0);
     assert_eq!(
         s(eval(
             "try { __next(T.second); return 'ok'; } catch (e) { return String(e); }"
@@ -634,7 +653,10 @@ async fn auto_render_waits_until_the_container_is_near_the_viewport() {
         None,
     )
     .unwrap();
+    // The observer's callback, freed by remove().
+    assert_eq!(stream_embed::live_callbacks(embed.id()), 1);
     embed.remove().unwrap();
+    assert_eq!(stream_embed::live_callbacks(embed.id()), 0);
     eval("document.getElementById('c-lazy2').scrollIntoView();");
     sleep(200).await;
     assert_eq!(
@@ -797,7 +819,6 @@ async fn a_stream_that_never_answers_is_reported_once_as_an_error_event() {
 #[wasm_bindgen_test]
 async fn many_create_remove_cycles_leave_nothing_behind() {
     let before = stream_embed::live_embeds();
-    let callbacks = stream_embed::live_callbacks();
     container("c-many");
     for i in 0..200 {
         let e = create_stream_embed(
@@ -806,11 +827,13 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
         )
         .unwrap();
         e.render().unwrap();
+        // The iframe's load, the window's message and popstate, the token's
+        // timer.
+        assert_eq!(stream_embed::live_callbacks(e.id()), 4);
         e.remove().unwrap();
+        assert_eq!(stream_embed::live_callbacks(e.id()), 0);
     }
     assert_eq!(stream_embed::live_embeds(), before);
-    // Listeners, timers (the token's) and observers freed their callbacks.
-    assert_eq!(stream_embed::live_callbacks(), callbacks);
     assert_eq!(
         eval("return document.querySelectorAll('#c-many iframe').length;"),
         0

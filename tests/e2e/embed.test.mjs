@@ -246,6 +246,32 @@ var qb = Coral.createStreamEmbed({ id: "qb", rootURL: "${server.stream}", storyI
   await context.close();
 });
 
+test("the wasm served without application/wasm (a CDN copy) still loads, through the buffered path", async () => {
+  let served = 0;
+  const { page, context, consoleLog } = await publisherPage(
+    `
+<div id="coral_thread"></div>
+${script()}
+<script>
+var embed = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", storyID: "cdn-copy", autoRender: true });
+embed.on("ready", function () { window.__ready = true; });
+</script>`,
+    {
+      onPage: (page) =>
+        page.route("**/stream_embed.*.wasm", async (route) => {
+          const res = await route.fetch();
+          assert.equal(res.headers()["content-type"], "application/wasm");
+          served++;
+          await route.fulfill({ response: res, headers: { ...res.headers(), "content-type": "application/octet-stream" } });
+        }),
+    }
+  );
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 15000 });
+  assert.equal(served, 1, "the wasm went through the rewritten response");
+  assert.deepEqual(consoleLog.filter((l) => l.type === "error"), []);
+  await context.close();
+});
+
 test("bad options: typed errors, sync once ready, console before; unknown option warns once", async () => {
   const { page, context, consoleLog } = await publisherPage(`
 <div id="coral_thread"></div>
