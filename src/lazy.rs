@@ -5,7 +5,7 @@ use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
-use crate::callback::Callback;
+use crate::callback::{Callback, Handler};
 use crate::global::Observer;
 
 /// A pending lazy render; dropping it disconnects the observer and frees
@@ -39,7 +39,7 @@ pub fn near(entries: &JsValue) -> bool {
 /// Calls `on_entries(id, entries)` as `container` moves relative to the
 /// viewport (use [`near`] on the entries). Dropping the returned [`Lazy`]
 /// from inside `on_entries` is safe.
-pub fn observe(id: u32, container: &Element, on_entries: fn(u32, JsValue)) -> Lazy {
+pub fn observe(id: u32, container: &Element, on_entries: Handler) -> Lazy {
     let callback = Callback::new(on_entries, id);
     let init = crate::js::object(&[("rootMargin", &"100px".into())]);
     let observer = Observer::new(callback.function(), &init);

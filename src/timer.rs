@@ -1,8 +1,6 @@
 //! A `setTimeout` that owns its callback; dropping it cancels the timeout.
 
-use wasm_bindgen::JsValue;
-
-use crate::callback::Callback;
+use crate::callback::{Callback, Handler};
 
 /// Longest delay `setTimeout` honours (about 24.8 days).
 pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
@@ -17,7 +15,7 @@ pub struct Timer {
 impl Timer {
     /// Runs `f(id)` once after `ms` milliseconds (clamped to
     /// `0..=MAX_DELAY_MS`).
-    pub fn new(ms: f64, f: fn(u32, JsValue), id: u32) -> Timer {
+    pub fn new(ms: f64, f: Handler, id: u32) -> Timer {
         let ms = if ms > MAX_DELAY_MS {
             MAX_DELAY_MS
         } else if ms > 0.0 {
