@@ -9,7 +9,8 @@
 // BENCH_CYCLES (create/remove cycles, 1000), BENCH_QUICK=1 (a smoke run:
 // small counts, results not written unless BENCH_WRITE=1).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { launchBrowser } from "../tests/e2e/harness.mjs";
@@ -19,6 +20,7 @@ import { runPayload } from "./sections/payload.mjs";
 import { runTts } from "./sections/tts.mjs";
 import { runMicro } from "./sections/micro.mjs";
 import { runScale } from "./sections/scale.mjs";
+import { extractWasm } from "../scripts/inline-wasm.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
 const num = (k, d, q) => Number(process.env[k] || (quick ? q : d));
@@ -54,7 +56,7 @@ const R = {
     date: new Date().toISOString(),
     commit: git("rev-parse", "--short", "HEAD"),
     dirtyHostSources: git("status", "--porcelain", "--", "src", "js", "stream", "Cargo.toml", "Cargo.lock") !== "",
-    wasm: readdirSync(join(srv.snapshot, "embed")).find((f) => f.endsWith(".wasm")),
+    wasm: "inlined wasm sha256:" + createHash("sha256").update(extractWasm(readFileSync(join(srv.snapshot, "embed/embed.js")))).digest("hex").slice(0, 10),
     chromium: browser.version(),
     node: process.version,
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model || "?"}`,
@@ -152,14 +154,15 @@ md.push(`## 1. Payload (gzip -9, zlib level 9 as in scripts/size.mjs)`, ``);
 md.push(table(["what", "raw B", "gzip -9 B (zlib)", "gzip -9 B (CLI, as build.sh)", "vs target 15,360 B"], [
   ...P.files.map((f) => [`dist/embed/${f.file}`, fmtB(f.raw), fmtB(f.gzip), fmtB(f.gzipCli), ""]),
   [`**host payload: dist/embed/\\***`, "", `**${fmtB(P.total)}**`, fmtB(P.totalCli), `${fmt(P.total / P.target)}×`],
-  [`script-tag path only (embed.js + wasm)`, "", fmtB(P.scriptTag), "", `${fmt(P.scriptTag / P.target)}×`],
+  [`script-tag path only (embed.js)`, "", fmtB(P.scriptTag), "", `${fmt(P.scriptTag / P.target)}×`],
+  [`the wasm inlined in embed.js, alone`, fmtB(P.inlined.raw), fmtB(P.inlined.gzip), "", ""],
   ...P.peers.map((p) => [p.name, fmtB(p.raw), fmtB(p.gzip), fmtB(p.gzipCli), `${fmt(p.gzip / P.target)}×`]),
   [`eventemitter2 (lib/eventemitter2.js, unminified; Coral's bus)`, fmtB(R.payload.eventemitter2.raw), fmtB(R.payload.eventemitter2.gzip), "", ""],
   ...P.coral.map((c) => [`reference line: ${c.name}`, "", fmtB(c.bytes), "", `${fmt(c.bytes / P.target)}×`]),
 ]), ``);
 if (P.wasmTop.error) md.push(`Largest wasm functions: not available (${P.wasmTop.error}).`, ``);
 else {
-  md.push(`Largest functions of the host wasm (name-section build: \`wasm-bindgen --target no-modules --keep-debug\` of target/wasm32-unknown-unknown/release/stream_embed.wasm, then \`wasm-opt -Oz -g ${P.wasmTop.flags.join(" ")}\`; the same input without names rebuilds ${P.wasmTop.matchesShipped ? "exactly the shipped" : `**a different** wasm than the shipped`} ${P.wasmTop.shipped}). ${P.wasmTop.header}:`, ``);
+  md.push(`Largest functions of the host wasm (name-section build: \`wasm-bindgen --target no-modules --keep-debug\` of target/wasm32-unknown-unknown/release/stream_embed.wasm, then \`wasm-opt -Oz -g ${P.wasmTop.flags.join(" ")}\`: the shipped wasm also gets short import/export names and a second wasm-opt round, so its functions are somewhat smaller). ${P.wasmTop.header}:`, ``);
   md.push(table(["bytes", "function"], P.wasmTop.funcs.map((f) => [f.bytes, "`" + f.name + "`"])), ``);
 }
 
@@ -172,7 +175,7 @@ md.push(table(["variant", "iframe median", "iframe p95", "ready median", "ready 
   fmt(T2[k].ready.median / T2.plain.ready.median), fmt(T2[k].iframe.median / T2.plain.iframe.median),
 ])), ``);
 const ph = R.tts.sdkPhases;
-md.push(`Where the SDK's time goes (medians, same loads): embed.js response end ${fmt(ph.scriptEnd.median, 1)} ms, wasm response end ${fmt(ph.wasmEnd.median, 1)} ms, \`Coral.ready\` ${fmt(ph.coralReady.median, 1)} ms; the loader queues \`createStreamEmbed\` until \`Coral.ready\`, so the iframe cannot be requested before the wasm is fetched and instantiated; with \`autoRender: true\` the SDK then also waits for the container's first IntersectionObserver callback (the next rendering frame) before it creates the iframe.`, ``);
+md.push(`Where the SDK's time goes (medians, same loads): embed.js response end ${fmt(ph.scriptEnd.median, 1)} ms, \`Coral.ready\` settled ${fmt(ph.coralReady.median, 1)} ms (the wasm is inlined in embed.js and compiled synchronously, so this is the end of the snippet's script: embed.js parsed, the wasm decoded, compiled and instantiated, and \`createStreamEmbed\` run); with \`autoRender: true\` the SDK then waits for the container's first IntersectionObserver callback (the next rendering frame) before it creates the iframe.`, ``);
 
 md.push(`## 3. Login round trip (${R.micro.roundTrip.iterations} iterations per method, interleaved blocks of 50 after 100 warm-up)`, ``);
 md.push(`One cross-origin-isolated publisher page (COOP/COEP, 5 µs timers; crossOriginIsolated = ${R.micro.env.crossOriginIsolated}) with three iframes from the stream origin. SDK: \`embed.login(token)\` → stream client \`onLogin\` → \`authState {loggedIn:true}\` listener, alternating two JWT-shaped tokens (${tokensLen(R)} chars). Baselines echo the same token as \`{t:"login", token}\` → \`{t:"authState", loggedIn:true}\`.`, ``);
@@ -206,12 +209,11 @@ md.push(`Publisher-page CPU profile of one run each (${R.micro.forwarding.events
 const notes = [];
 const miss = (sec) => V.some((v) => v.section === sec && !v.met);
 if (miss(1)) {
-  const w = P.files.find((f) => f.file.endsWith(".wasm"));
   const top = P.wasmTop.funcs ? P.wasmTop.funcs.slice(0, 3).map((f) => `\`${f.name.replace(/::h[0-9a-f]{16}$/, "")}\` ${fmtB(f.bytes)} B`).join(", ") : "n/a";
-  notes.push(`**Payload** is ${fmtB(P.total - P.target)} B over the target (${fmt(P.total / P.target)}×); the wasm is ${fmtB(w.gzip)} B of the ${fmtB(P.total)} B gzip. Largest functions (uncompressed code): ${top}; see the §1 list.`);
+  notes.push(`**Payload** is ${fmtB(P.total - P.target)} B over the target (${fmt(P.total / P.target)}×); the wasm inlined in embed.js is ${fmtB(P.inlined.gzip)} B gzip on its own (${fmtB(P.inlined.raw)} B raw) of the ${fmtB(P.total)} B. Largest functions (uncompressed code): ${top}; see the §1 list.`);
 }
 if (miss(2)) {
-  notes.push(`**Time to stream**: embed.js cannot create the iframe before its wasm is fetched and instantiated (\`Coral.ready\` median ${fmt(ph.coralReady.median, 1)} ms after the mark; wasm response end ${fmt(ph.wasmEnd.median, 1)} ms), while plain JS inserts it at ${fmt(T.plain.iframe.median, 1)} ms. \`autoRender: true\` now also waits for an IntersectionObserver callback: iframe at ${fmt(T.sdk.iframe.median, 1)} ms vs ${fmt(T.sdkEager.iframe.median, 1)} ms with \`render()\`. Time to \`ready\` with \`render()\` is ${fmt(T.sdkEager.ready.median / T.plain.ready.median)}× plain JS (the stream page's own load dominates), with \`autoRender: true\` ${fmt(T.sdk.ready.median / T.plain.ready.median)}×.`);
+  notes.push(`**Time to stream**: before embed.js can create the iframe it must be parsed and its wasm decoded, compiled and instantiated, and the first \`createStreamEmbed\` runs cold (\`Coral.ready\` settled at ${fmt(ph.coralReady.median, 1)} ms median after the mark), while plain JS inserts it at ${fmt(T.plain.iframe.median, 1)} ms. \`autoRender: true\` now also waits for an IntersectionObserver callback: iframe at ${fmt(T.sdk.iframe.median, 1)} ms vs ${fmt(T.sdkEager.iframe.median, 1)} ms with \`render()\`. Time to \`ready\` with \`render()\` is ${fmt(T.sdkEager.ready.median / T.plain.ready.median)}× plain JS (the stream page's own load dominates), with \`autoRender: true\` ${fmt(T.sdk.ready.median / T.plain.ready.median)}×.`);
 }
 if (miss(3)) {
   const lc = R.micro.roundTrip.loginCallMs.median;

@@ -1,11 +1,13 @@
 // stream-embed loader: the only hand-written JavaScript on the publisher
-// page. It defines `Coral` synchronously, loads the wasm SDK, queues calls
-// made before it is ready (in order) and then forwards them. All logic
-// (options, bridge, events, tokens) lives in Rust.
+// page. It defines `Coral` synchronously, instantiates the wasm SDK (inlined
+// by scripts/build.sh), queues calls made before it is ready (in order; only
+// where the wasm must be compiled asynchronously) and forwards them. All
+// logic (options, bridge, events, tokens) lives in Rust.
 //
 // scripts/build.sh bundles this module with wasm-bindgen's `--target web`
 // glue into one classic script (esbuild, IIFE): only the glue this file
-// imports is kept (no `initSync`, no fallbacks for other loading paths).
+// imports is kept (no `initSync`, no fallbacks for other loading paths), and
+// then replaces "@WASM@" with the wasm's bytes.
 import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatch, setDispatch } from "@glue";
 
 (function (g) {
@@ -21,37 +23,6 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
     waiting = null;
     for (var i = 0; i < w.length; i++) w[i]();
   }
-  // Streaming compilation needs the wasm served as application/wasm (the
-  // stream server does); another server (a CDN copy of dist/embed) gets the
-  // buffered path.
-  var ready = fetch(new URL("@WASM@", base))
-    .then(function (r) {
-      if (!r.ok) throw new Error("Coral: fetching the stream SDK failed: HTTP " + r.status);
-      return /^application\/wasm/.test(r.headers.get("content-type"))
-        ? WebAssembly.instantiateStreaming(r, imports())
-        : r.arrayBuffer().then(function (b) {
-            return WebAssembly.instantiate(b, imports());
-          });
-    })
-    .then(function (r) {
-      finish(r.instance, r.module);
-      // Every callback the SDK hands the page is `dispatch` bound to a key.
-      setDispatch(dispatch);
-    })
-    .then(
-      function () {
-        loaded = true;
-        settle();
-        return g.Coral;
-      },
-      function (e) {
-        failed = e;
-        console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
-        settle();
-        throw e;
-      }
-    );
-
   // Embed handle methods, numbered as the SDK's `call` export expects.
   var METHODS = "render remove login logout on off once onAny offAny handleLoginCallback".split(" ");
 
@@ -121,6 +92,41 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
         });
       },
     },
-    ready: ready,
   };
+
+  // The wasm is inlined in this file (one download, no second request): one
+  // byte per character, decoded from the UTF-8 the BOM declares.
+  var s = "@WASM@",
+    bytes = new Uint8Array(s.length);
+  for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  function start(instance, module) {
+    finish(instance, module);
+    // Every callback the SDK hands the page is `dispatch` bound to a key.
+    setDispatch(dispatch);
+    loaded = true;
+    settle();
+    return g.Coral;
+  }
+  var ready;
+  try {
+    // Synchronous: `createStreamEmbed` works at once, like hand-written JS.
+    var module = new WebAssembly.Module(bytes);
+    ready = Promise.resolve(start(new WebAssembly.Instance(module, imports()), module));
+  } catch (e) {
+    // A browser that compiles only small modules on the main thread, or a
+    // CSP refusal (which fails again here and is reported): asynchronous,
+    // with calls queued until it is done.
+    ready = WebAssembly.instantiate(bytes, imports()).then(
+      function (r) {
+        return start(r.instance, r.module);
+      },
+      function (e) {
+        failed = e;
+        console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
+        settle();
+        throw e;
+      }
+    );
+  }
+  g.Coral.ready = ready;
 })(typeof globalThis !== "undefined" ? globalThis : window);

@@ -20,7 +20,6 @@ Coral.ready.then(function () {
   performance.getEntriesByType("resource").forEach(function (e) {
     var n = e.name.split("?")[0];
     if (n.slice(-9) === "/embed.js") __r.scriptEnd = e.responseEnd - __r.t0;
-    if (n.slice(-5) === ".wasm") __r.wasmEnd = e.responseEnd - __r.t0;
   });
 });
 Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${S}", storyID: "story-1", autoRender: true,
@@ -46,7 +45,7 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
   for (const k of kinds)
     srv.set(`/tts-${k}.html`, html("Article", "", `<div id="coral_thread"></div>\n${PROBE}\n${VARIANTS[k](srv.stream)}`));
   const samples = Object.fromEntries(kinds.map((k) => [k, { iframe: [], ready: [] }]));
-  const phases = { scriptEnd: [], wasmEnd: [], coralReady: [] }; // SDK only: where the time goes
+  const phases = { scriptEnd: [], coralReady: [] }; // SDK only: where the time goes
   let failures = 0;
   for (let i = -warmup; i < loads; i++) {
     for (const k of shuffle(kinds)) {

@@ -493,7 +493,7 @@ pub fn template(html: &str, cfg: &Config) -> String {
 /// Policy"), no inline scripts or styles.
 pub fn publisher_csp(stream_origin: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' {s} 'wasm-unsafe-eval'; connect-src 'self' {s}; \
+        "default-src 'self'; script-src 'self' {s} 'wasm-unsafe-eval'; connect-src 'self'; \
          frame-src {s}; style-src 'self'; img-src 'self' data:; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         s = stream_origin

@@ -3,6 +3,7 @@
 // in headless Chromium. Coral's documented snippets run verbatim.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
   startServer,
   startPageServer,
@@ -31,7 +32,7 @@ after(async () => {
 
 /** A publisher page at a fresh path on the publisher origin. */
 let pageNo = 0;
-async function publisherPage(body, { onPage } = {}) {
+async function publisherPage(body, { onPage, headers } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const requests = [];
@@ -44,13 +45,27 @@ async function publisherPage(body, { onPage } = {}) {
     `<!doctype html><html><head><meta charset="utf-8"><title>e2e</title></head><body>
 <h1>Article</h1>
 ${body}
-</body></html>`
+</body></html>`,
+    headers
   );
   await page.goto(pages.origin + path);
   return { page, context, requests, consoleLog };
 }
 
 const script = () => `<script src="${server.stream}/embed.js"></script>`;
+
+/** Makes the page's browser refuse synchronous wasm compilation, as
+ * browsers that cap it on the main thread (4 KB) do: embed.js then takes its
+ * asynchronous path and queues calls until the wasm is instantiated. */
+const asyncWasm = (page) =>
+  page.addInitScript(() => {
+    const Module = WebAssembly.Module;
+    WebAssembly.Module = function () {
+      throw new RangeError("WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB.");
+    };
+    WebAssembly.Module.prototype = Module.prototype;
+    window.__asyncWasm = true;
+  });
 
 async function authState(frame) {
   return (await frame.locator("#auth-state").textContent()).trim();
@@ -86,9 +101,14 @@ Coral.createStreamEmbed({
   await context.close();
 });
 
-test("002 snippet: login()/logout() on the embed, queued before the SDK is ready", async () => {
-  const token = await mintToken(server, { user: "bob" });
-  const { page, context, requests } = await publisherPage(`
+for (const [how, onPage] of [
+  ["synchronously", undefined],
+  ["queued before the SDK is ready (asynchronous path)", asyncWasm],
+])
+  test(`002 snippet: login()/logout() on the embed right after the script tag, ${how}`, async () => {
+    const token = await mintToken(server, { user: "bob" });
+    const { page, context, requests } = await publisherPage(
+      `
 <div id="coral_thread"></div>
 ${script()}
 <script>
@@ -108,23 +128,25 @@ embed.login("${token}");
 embed.logout();
 window.__log = [];
 embed.on("ready", function () { __log.push("ready"); });
-</script>`);
-  const frame = await streamFrame(page, server);
-  await page.waitForFunction(() => window.__log.includes("ready"));
-  assert.equal(await authState(frame), "signed-out", "queued login then logout ends signed out");
+</script>`,
+      { onPage }
+    );
+    const frame = await streamFrame(page, server);
+    await page.waitForFunction(() => window.__log.includes("ready"));
+    assert.equal(await authState(frame), "signed-out", "login then logout ends signed out");
 
-  await page.evaluate((t) => embed.login(t), token);
-  await waitAuth(frame, "signed-in");
-  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "bob");
-  const alice = await mintToken(server, { user: "alice" });
-  await page.evaluate((t) => embed.login(t), alice);
-  await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "alice");
-  await page.evaluate(() => embed.logout());
-  await waitAuth(frame, "signed-out");
-  assert.equal(page.frames().length, 2, "no extra frames; stream never reloaded");
-  for (const u of requests) assert.ok(!u.includes(token) && !u.includes(alice), `token in URL: ${u}`);
-  await context.close();
-});
+    await page.evaluate((t) => embed.login(t), token);
+    await waitAuth(frame, "signed-in");
+    await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "bob");
+    const alice = await mintToken(server, { user: "alice" });
+    await page.evaluate((t) => embed.login(t), alice);
+    await frame.waitForFunction(() => document.getElementById("username").textContent.trim() === "alice");
+    await page.evaluate(() => embed.logout());
+    await waitAuth(frame, "signed-out");
+    assert.equal(page.frames().length, 2, "no extra frames; stream never reloaded");
+    for (const u of requests) assert.ok(!u.includes(token) && !u.includes(alice), `token in URL: ${u}`);
+    await context.close();
+  });
 
 test("002 snippet: Sign in click in the stream runs the publisher's loginPrompt handler", async () => {
   const { page, context } = await publisherPage(
@@ -228,8 +250,9 @@ embed.on("ready", function () {
   await context.close();
 });
 
-test("a queued call that throws is reported and does not stop the other queued embeds", async () => {
-  const { page, context, consoleLog } = await publisherPage(`
+test("asynchronous path: a queued call that throws is reported and does not stop the other queued embeds", async () => {
+  const { page, context, consoleLog } = await publisherPage(
+    `
 <div id="qa"></div><div id="qb"></div>
 ${script()}
 <script>
@@ -237,8 +260,12 @@ var qa = Coral.createStreamEmbed({ id: "qa", rootURL: "${server.stream}", storyI
 qa.login("not-a-jwt");
 qa.on("ready", function () { window.__qaReady = true; });
 var qb = Coral.createStreamEmbed({ id: "qb", rootURL: "${server.stream}", storyID: "q-b", autoRender: true });
-</script>`);
+window.__queued = qa.rendered === false && qb.rendered === false;
+</script>`,
+    { onPage: asyncWasm }
+  );
   await page.evaluate(() => Coral.ready);
+  assert.equal(await page.evaluate(() => window.__asyncWasm && window.__queued), true, "calls were queued");
   await page.waitForFunction(() => document.querySelectorAll("#qa iframe, #qb iframe").length === 2);
   await page.waitForFunction(() => window.__qaReady === true);
   const refused = consoleLog.filter((l) => l.type === "error" && l.text.includes("not a JWT"));
@@ -246,39 +273,52 @@ var qb = Coral.createStreamEmbed({ id: "qb", rootURL: "${server.stream}", storyI
   await context.close();
 });
 
-test("the wasm served without application/wasm (a CDN copy) still loads, through the buffered path", async () => {
-  let served = 0;
+test("embed.js is one download: the wasm is inlined, compiled synchronously, and decodes on a windows-1252 page", async () => {
+  // A CDN copy of embed.js served without a charset, on a page in another
+  // encoding: the script's UTF-8 BOM still decides how its bytes decode.
+  pages.set("/cdn/embed.js", readFileSync(new URL("../../dist/embed/embed.js", import.meta.url)), {
+    "content-type": "text/javascript",
+  });
+  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" }); // Chromium asks for it here
+  const { page, context, consoleLog, requests } = await publisherPage(
+    `
+<div id="coral_thread"></div>
+<script src="${pages.origin}/cdn/embed.js"></script>
+<script>
+try {
+  Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", accessToken: 42 });
+  window.__early = "no throw";
+} catch (e) {
+  window.__early = e.code + " " + e.option;
+}
+var embed = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", storyID: "one-download" });
+embed.on("ready", function () { window.__ready = true; });
+embed.render();
+window.__sync = embed.rendered === true && !!document.querySelector("#coral_thread iframe");
+window.__charset = document.characterSet;
+</script>`,
+    { headers: { "content-type": "text/html; charset=windows-1252" } }
+  );
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => window.__charset), "windows-1252");
+  assert.equal(await page.evaluate(() => window.__sync), true, "the iframe is in the DOM when render() returns");
+  assert.equal(await page.evaluate(() => window.__early), "INVALID_OPTION accessToken", "bad options throw at once");
+  assert.deepEqual(consoleLog.filter((l) => l.type === "error"), []);
+  const sdk = requests.filter((u) => !u.startsWith(server.stream) && !u.endsWith(".html"));
+  assert.deepEqual(sdk, [`${pages.origin}/cdn/embed.js`], "the page downloads embed.js and nothing else of the SDK");
+  await context.close();
+});
+
+test("bad options: typed errors, sync once ready, console before (asynchronous path); unknown option warns once", async () => {
   const { page, context, consoleLog } = await publisherPage(
     `
 <div id="coral_thread"></div>
 ${script()}
 <script>
-var embed = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", storyID: "cdn-copy", autoRender: true });
-embed.on("ready", function () { window.__ready = true; });
-</script>`,
-    {
-      onPage: (page) =>
-        page.route("**/stream_embed.*.wasm", async (route) => {
-          const res = await route.fetch();
-          assert.equal(res.headers()["content-type"], "application/wasm");
-          served++;
-          await route.fulfill({ response: res, headers: { ...res.headers(), "content-type": "application/octet-stream" } });
-        }),
-    }
-  );
-  await page.waitForFunction(() => window.__ready === true, null, { timeout: 15000 });
-  assert.equal(served, 1, "the wasm went through the rewritten response");
-  assert.deepEqual(consoleLog.filter((l) => l.type === "error"), []);
-  await context.close();
-});
-
-test("bad options: typed errors, sync once ready, console before; unknown option warns once", async () => {
-  const { page, context, consoleLog } = await publisherPage(`
-<div id="coral_thread"></div>
-${script()}
-<script>
 var early = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", accessToken: 42 });
-</script>`);
+</script>`,
+    { onPage: asyncWasm }
+  );
   await page.evaluate(() => Coral.ready);
   const early = await page.evaluate(() => {
     try {

@@ -233,7 +233,7 @@ window.__ready = Coral.ready.then(function () { return "ready"; }, function (e) 
 </script>`,
     browser,
     // Everything the embed needs except 'wasm-unsafe-eval'.
-    { "content-security-policy": `script-src 'self' ${server.stream} 'unsafe-inline'; connect-src ${server.stream}; frame-src ${server.stream}` }
+    { "content-security-policy": `script-src 'self' ${server.stream} 'unsafe-inline'; frame-src ${server.stream}` }
   );
   assert.equal(await page.evaluate(() => window.__ready), "rejected");
   const said = consoleLog.filter((l) => l.type === "error" && l.text.includes("wasm-unsafe-eval"));
