@@ -56,14 +56,18 @@ const script = () => `<script src="${server.stream}/embed.js"></script>`;
 
 /** Makes the page's browser refuse synchronous wasm compilation, as
  * browsers that cap it on the main thread (4 KB) do: embed.js then takes its
- * asynchronous path and queues calls until the wasm is instantiated. */
+ * asynchronous path and queues calls until the wasm is instantiated. The
+ * instantiation is held back 300 ms, so the page's next scripts reliably run
+ * before it (a fast machine could otherwise finish it in between). */
 const asyncWasm = (page) =>
   page.addInitScript(() => {
-    const Module = WebAssembly.Module;
+    const { Module, instantiate } = WebAssembly;
     WebAssembly.Module = function () {
       throw new RangeError("WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB.");
     };
     WebAssembly.Module.prototype = Module.prototype;
+    WebAssembly.instantiate = (...args) =>
+      new Promise((resolve) => setTimeout(resolve, 300)).then(() => instantiate(...args));
     window.__asyncWasm = true;
   });
 
