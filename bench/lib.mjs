@@ -38,12 +38,16 @@ export function verdict(met, what, detail) {
 export const WASM_PROBE = `<script>
 window.__wasmMemories = [];
 (function () {
+  // Export names are minified: any exported Memory counts.
   function keep(r) {
-    var inst = r && (r.instance || r);
-    var m = inst && inst.exports && inst.exports.memory;
-    if (m instanceof WebAssembly.Memory) __wasmMemories.push(m);
+    var inst = r && (r.instance || r), ex = (inst && inst.exports) || {};
+    for (var k in ex) if (ex[k] instanceof WebAssembly.Memory) __wasmMemories.push(ex[k]);
     return r;
   }
+  // embed.js instantiates synchronously where it can.
+  var I = WebAssembly.Instance;
+  WebAssembly.Instance = function (m, imports) { return keep(new I(m, imports)); };
+  WebAssembly.Instance.prototype = I.prototype;
   var s = WebAssembly.instantiateStreaming, i = WebAssembly.instantiate;
   if (s) WebAssembly.instantiateStreaming = function () { return s.apply(this, arguments).then(keep); };
   WebAssembly.instantiate = function () { return i.apply(this, arguments).then(keep); };

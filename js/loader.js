@@ -99,34 +99,42 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
   var s = "@WASM@",
     bytes = new Uint8Array(s.length);
   for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  function start(instance, module) {
-    finish(instance, module);
+  function start(r) {
+    finish(r.instance, r.module);
     // Every callback the SDK hands the page is `dispatch` bound to a key.
     setDispatch(dispatch);
     loaded = true;
     settle();
     return g.Coral;
   }
-  var ready;
+  function fail(e) {
+    failed = e;
+    console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
+    settle();
+    throw e;
+  }
+  var ready, sync;
   try {
+    // A file that lost its BOM on the way decodes to another length.
+    if (s.length !== 1234567890) throw Error("Coral: embed.js was not read as UTF-8");
     // Synchronous: `createStreamEmbed` works at once, like hand-written JS.
     var module = new WebAssembly.Module(bytes);
-    ready = Promise.resolve(start(new WebAssembly.Instance(module, imports()), module));
+    sync = { module: module, instance: new WebAssembly.Instance(module, imports()) };
   } catch (e) {
-    // A browser that compiles only small modules on the main thread, or a
-    // CSP refusal (which fails again here and is reported): asynchronous,
-    // with calls queued until it is done.
-    ready = WebAssembly.instantiate(bytes, imports()).then(
-      function (r) {
-        return start(r.instance, r.module);
-      },
-      function (e) {
-        failed = e;
-        console.error("Coral: the stream SDK failed to load (does the page's CSP allow 'wasm-unsafe-eval'?)", e);
-        settle();
-        throw e;
-      }
-    );
+    // A browser that compiles only small modules on the main thread
+    // (RangeError) goes asynchronous, with calls queued until it is done.
+    // Anything else (a CSP refusal, no WebAssembly) is reported once.
+    ready = e instanceof RangeError ? WebAssembly.instantiate(bytes, imports()).then(start) : Promise.reject(e);
   }
+  // (The executor runs at once: the SDK is ready when this script ends.)
+  if (sync)
+    ready = new Promise(function (resolve) {
+      resolve(start(sync));
+    });
+  // A failure is reported (in the microtask after this script, before the
+  // page's next script runs) by the console error above, not again as an
+  // unhandled rejection; `Coral.ready` still rejects for whoever awaits it.
+  ready = ready.then(null, fail);
+  ready.catch(function () {});
   g.Coral.ready = ready;
 })(typeof globalThis !== "undefined" ? globalThis : window);

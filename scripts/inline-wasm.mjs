@@ -16,8 +16,13 @@ const NAME = "$wasm$";
 const ESC = { 0x0a: "\\n", 0x0d: "\\r", 0x22: '\\"', 0x5c: "\\\\" };
 const UNESC = { n: 0x0a, r: 0x0d, '"': 0x22, "\\": 0x5c };
 
-/** The loader `js` with `bytes` inlined: the text of embed.js. */
+/** The loader `js` with `bytes` inlined: the text of embed.js. The loader's
+ * placeholder length 1234567890 becomes the wasm's (its check that the file
+ * was decoded as UTF-8). */
 export function inlineWasm(bytes, js) {
+  const len = js.split("1234567890");
+  if (len.length !== 2) throw new Error(`expected one length placeholder, found ${len.length - 1}`);
+  js = len.join(String(bytes.length));
   const parts = js.split('"@WASM@"');
   if (parts.length !== 2) throw new Error(`expected one "@WASM@" placeholder, found ${parts.length - 1}`);
   if (js.includes(NAME)) throw new Error(`the loader already uses ${NAME}`);

@@ -71,6 +71,14 @@ const asyncWasm = (page) =>
     window.__asyncWasm = true;
   });
 
+/** Counts asynchronous instantiations (none on embed.js's synchronous path). */
+const countAsync = (page) =>
+  page.addInitScript(() => {
+    const { instantiate } = WebAssembly;
+    window.__asyncInstantiations = 0;
+    WebAssembly.instantiate = (...args) => (window.__asyncInstantiations++, instantiate(...args));
+  });
+
 async function authState(frame) {
   return (await frame.locator("#auth-state").textContent()).trim();
 }
@@ -106,7 +114,7 @@ Coral.createStreamEmbed({
 });
 
 for (const [how, onPage] of [
-  ["synchronously", undefined],
+  ["synchronously", countAsync],
   ["queued before the SDK is ready (asynchronous path)", asyncWasm],
 ])
   test(`002 snippet: login()/logout() on the embed right after the script tag, ${how}`, async () => {
@@ -137,6 +145,7 @@ embed.on("ready", function () { __log.push("ready"); });
     );
     const frame = await streamFrame(page, server);
     await page.waitForFunction(() => window.__log.includes("ready"));
+    assert.equal(await page.evaluate(() => window.__asyncInstantiations ?? "queued"), onPage === countAsync ? 0 : "queued");
     assert.equal(await authState(frame), "signed-out", "login then logout ends signed out");
 
     await page.evaluate((t) => embed.login(t), token);
@@ -311,6 +320,43 @@ window.__charset = document.characterSet;
   const sdk = requests.filter((u) => !u.startsWith(server.stream) && !u.endsWith(".html"));
   assert.deepEqual(sdk, [`${pages.origin}/cdn/embed.js`], "the page downloads embed.js and nothing else of the SDK");
   await context.close();
+});
+
+test("a browser without WebAssembly, or an embed.js that lost its BOM: one console error, Coral.ready rejects, calls throw", async () => {
+  const js = readFileSync(new URL("../../dist/embed/embed.js", import.meta.url));
+  assert.deepEqual([...js.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  pages.set("/cdn/no-bom.js", js.subarray(3), { "content-type": "text/javascript" });
+  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
+  for (const [src, onPage, why] of [
+    [`${server.stream}/embed.js`, (page) => page.addInitScript(() => delete window.WebAssembly), /WebAssembly/],
+    [`${pages.origin}/cdn/no-bom.js`, undefined, /embed\.js was not read as UTF-8/],
+  ]) {
+    const { page, context, consoleLog } = await publisherPage(
+      `
+<div id="coral_thread"></div>
+<script src="${src}"></script>
+<script>
+var embed = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${server.stream}", storyID: "no-wasm", autoRender: true });
+window.__ready = Coral.ready.then(function () { return "ready"; }, function (e) { return "rejected: " + e.message; });
+</script>`,
+      { onPage, headers: { "content-type": "text/html; charset=windows-1252" } }
+    );
+    assert.match(await page.evaluate(() => window.__ready), /^rejected: /);
+    assert.match(await page.evaluate(() => window.__ready), why);
+    const errors = consoleLog.filter((l) => l.type === "error" || l.type === "pageerror");
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0].text, /^Coral: the stream SDK failed to load/);
+    const thrown = await page.evaluate(() => {
+      try {
+        embed.login("a.b.c");
+        return "no throw";
+      } catch (e) {
+        return e.message;
+      }
+    });
+    assert.match(thrown, why);
+    await context.close();
+  }
 });
 
 test("bad options: typed errors, sync once ready, console before (asynchronous path); unknown option warns once", async () => {

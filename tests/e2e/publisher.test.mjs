@@ -226,6 +226,10 @@ test("a page CSP that blocks WebAssembly gets one clear console error and a reje
   const { page, context, consoleLog } = await open(
     `
 <div id="coral_thread"></div>
+<script>
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) { __violations.push(e.violatedDirective + " " + e.blockedURI); });
+</script>
 <script src="${server.stream}/embed.js"></script>
 <script>
 var embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "csp-blocked" });
@@ -236,6 +240,9 @@ window.__ready = Coral.ready.then(function () { return "ready"; }, function (e) 
     { "content-security-policy": `script-src 'self' ${server.stream} 'unsafe-inline'; frame-src ${server.stream}` }
   );
   assert.equal(await page.evaluate(() => window.__ready), "rejected");
+  await page.waitForFunction(() => window.__violations.length > 0);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.__violations), ["script-src wasm-eval"], "one compile attempt, one violation");
   const said = consoleLog.filter((l) => l.type === "error" && l.text.includes("wasm-unsafe-eval"));
   assert.equal(said.length, 1, JSON.stringify(consoleLog));
   assert.match(said[0].text, /^Coral: the stream SDK failed to load/);
