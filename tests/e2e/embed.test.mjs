@@ -20,6 +20,8 @@ let server, browser, hostile, pages;
 
 before(async () => {
   pages = await startPageServer();
+  // Chromium asks for it on some pages (windows-1252 ones): no 404 in the console.
+  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
   server = await startServer({}, { allowOrigins: [pages.origin] });
   browser = await launchBrowser();
 });
@@ -53,6 +55,8 @@ ${body}
 }
 
 const script = () => `<script src="${server.stream}/embed.js"></script>`;
+/** The built dist/embed/embed.js, for copies served from the page origin. */
+const builtEmbedJs = () => readFileSync(new URL("../../dist/embed/embed.js", import.meta.url));
 
 /** Makes the page's browser refuse synchronous wasm compilation, as
  * browsers that cap it on the main thread (4 KB) do: embed.js then takes its
@@ -289,10 +293,9 @@ window.__queued = qa.rendered === false && qb.rendered === false;
 test("embed.js is one download: the wasm is inlined, compiled synchronously, and decodes on a windows-1252 page", async () => {
   // A CDN copy of embed.js served without a charset, on a page in another
   // encoding: the script's UTF-8 BOM still decides how its bytes decode.
-  pages.set("/cdn/embed.js", readFileSync(new URL("../../dist/embed/embed.js", import.meta.url)), {
+  pages.set("/cdn/embed.js", builtEmbedJs(), {
     "content-type": "text/javascript",
   });
-  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" }); // Chromium asks for it here
   const { page, context, consoleLog, requests } = await publisherPage(
     `
 <div id="coral_thread"></div>
@@ -323,10 +326,9 @@ window.__charset = document.characterSet;
 });
 
 test("a browser without WebAssembly, or an embed.js that lost its BOM: one console error, Coral.ready rejects, calls throw", async () => {
-  const js = readFileSync(new URL("../../dist/embed/embed.js", import.meta.url));
+  const js = builtEmbedJs();
   assert.deepEqual([...js.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   pages.set("/cdn/no-bom.js", js.subarray(3), { "content-type": "text/javascript" });
-  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
   for (const [src, onPage, why] of [
     [`${server.stream}/embed.js`, (page) => page.addInitScript(() => delete window.WebAssembly), /WebAssembly/],
     [`${pages.origin}/cdn/no-bom.js`, undefined, /embed\.js was not read as UTF-8/],
