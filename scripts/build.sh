@@ -58,6 +58,12 @@ wasm-bindgen --target web --out-dir "$TMP/stream" "$WASM/stream_client.wasm"
 "$BIN/wasm-opt" "${OPT[@]}" "$TMP/stream/stream_client_bg.wasm" -o "$OUT/stream/stream_client_bg.wasm"
 cp "$TMP/stream/stream_client.js" "$TMP/stream/stream_client.d.ts" "$OUT/stream/"
 
+# Count script: Coral's count.js for pages that show comment counts without
+# the stream (served at /assets/js/count.js). Plain JS, minified; its own
+# budget in scripts/size.mjs.
+mkdir -p "$OUT/count"
+"$BIN/esbuild" --log-level=warning --minify --target=es2017 js/count.js --outfile="$OUT/count/count.js"
+
 total=0
 for f in "$OUT"/embed/*; do
   gz=$(gzip -9c "$f" | wc -c)
@@ -71,3 +77,8 @@ node -e '
   for (const f of process.argv.slice(1))
     console.log("  " + f.split("/").pop().padEnd(36) + " sha384-" + createHash("sha384").update(fs.readFileSync(f)).digest("base64"));
 ' "$OUT"/embed/*
+echo "count script (dist/count/count.js): $(wc -c <"$OUT/count/count.js") B, $(gzip -9c "$OUT/count/count.js" | wc -c) B gzip -9"
+node -e '
+  const { createHash } = require("crypto"), fs = require("fs"), f = process.argv[1];
+  console.log("  count.js".padEnd(38) + " sha384-" + createHash("sha384").update(fs.readFileSync(f)).digest("base64"));
+' "$OUT/count/count.js"

@@ -9,6 +9,9 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use std::path::Path;
 
+mod counts;
+pub use counts::{StoryCount, StoryRef};
+
 /// Schema migrations; index + 1 is the resulting `user_version`.
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -44,6 +47,8 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL,
         PRIMARY KEY (profile, jti)
     );",
+    // v2: count badges look a story up by URL (db/counts.rs).
+    "CREATE INDEX comments_story_url ON comments (story_url, id);",
 ];
 
 /// A stored user, as shown in the stream.

@@ -7,8 +7,12 @@
 
 pub mod auth;
 pub mod config;
+pub mod coral_assets;
 pub mod db;
 pub mod dev;
+pub mod jsonp;
+pub mod story_count;
+pub mod stream_assets;
 pub mod web;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};

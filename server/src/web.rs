@@ -22,8 +22,6 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub const MAX_COMMENT_CHARS: usize = 5000;
 
 const STREAM_HTML: &str = include_str!("../static/stream.html");
-const STREAM_JS: &str = include_str!("../static/stream.js");
-const STREAM_CSS: &str = include_str!("../static/stream.css");
 
 /// Shared state of both origins.
 pub struct AppState {
@@ -48,7 +46,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// An error with `status`, stable `code` and `message`.
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
             code,
@@ -247,6 +246,8 @@ pub fn stream_router(state: Shared) -> Router {
         .route("/api/health", get(health))
         .route("/api/session", post(session_create).delete(session_delete))
         .route("/api/comments", get(comments_list).post(comments_create))
+        .merge(crate::story_count::routes())
+        .merge(crate::coral_assets::routes())
         .route("/{*path}", get(dist_embed))
         .fallback(api_fallback)
         .layer(middleware::from_fn(common_headers))
@@ -320,15 +321,15 @@ async fn stream_page(State(st): State<Shared>) -> Response {
 }
 
 async fn stream_static(UrlPath(file): UrlPath<String>) -> Response {
-    let body = match file.as_str() {
-        "stream.js" => STREAM_JS,
-        "stream.css" => STREAM_CSS,
-        _ => return not_found(&file),
+    let Some(body) = crate::stream_assets::file(&file) else {
+        return not_found(&file);
     };
     ([(header::CONTENT_TYPE, content_type(&file))], body).into_response()
 }
 
-async fn serve_file(dir: &Path, rel: &str, label: &str) -> Response {
+/// Serves `dir/rel` with its content type, `Access-Control-Allow-Origin: *`
+/// and `Cache-Control: no-cache`; 404 naming `label/rel` if it is missing.
+pub async fn serve_file(dir: &Path, rel: &str, label: &str) -> Response {
     let Some(rel_path) = safe_rel_path(rel) else {
         return not_found(rel);
     };

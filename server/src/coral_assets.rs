@@ -1,0 +1,27 @@
+//! Coral's script paths on the stream origin, so Coral's own embed code and
+//! docs work with the host replaced: `/assets/js/embed.js` is the SDK (the
+//! same bytes and headers as `/embed.js`, so the same SRI hash) and
+//! `/assets/js/count.js` the comment-count script.
+
+use crate::web::{serve_file, ApiError, Shared};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+/// `(file under /assets/js/, dist/ directory)`.
+const ASSETS: [(&str, &str); 2] = [("embed.js", "embed"), ("count.js", "count")];
+
+async fn asset(State(st): State<Shared>, Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _)| *name == file) {
+        Some((name, dir)) => {
+            serve_file(&st.cfg.dist_dir.join(dir), name, &format!("dist/{dir}")).await
+        }
+        None => ApiError::new(404, "NOT_FOUND", "no such asset").into_response(),
+    }
+}
+
+/// The `/assets/js/*` route, merged into the stream origin's router.
+pub fn routes() -> Router<Shared> {
+    Router::new().route("/assets/js/{file}", get(asset))
+}
