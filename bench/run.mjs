@@ -20,6 +20,7 @@ import { runPayload } from "./sections/payload.mjs";
 import { runTts } from "./sections/tts.mjs";
 import { runMicro } from "./sections/micro.mjs";
 import { runScale } from "./sections/scale.mjs";
+import { runCounts } from "./sections/counts.mjs";
 import { extractWasm } from "../scripts/inline-wasm.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -31,6 +32,7 @@ const cfg = {
   eventRuns: num("BENCH_EVENT_RUNS", 9, 3),
   cycles: num("BENCH_CYCLES", 1000, 100),
   scaleReps: num("BENCH_SCALE_REPS", 3, 1),
+  countLoads: num("BENCH_COUNT_LOADS", 10, 3),
 };
 const log = (...a) => console.error(...a);
 const MB = 1_000_000;
@@ -75,6 +77,8 @@ try {
   R.micro.tokenLength = tokens[0].length;
   log("4/5 scale and create/remove cycles");
   R.scale = await runScale(browser, srv, { reps: cfg.scaleReps, cycles: cfg.cycles, log });
+  log("6. comment counts (issue 15)");
+  R.counts = await runCounts(browser, { loads: cfg.countLoads, log });
 } finally {
   await browser.close();
   await srv.stop();
@@ -142,6 +146,11 @@ const F = R.micro.forwarding.stats;
     `${fmtB(F.sdk.eventsPerSec.median)} ev/s vs ${fmtB(F.ee2.eventsPerSec.median)} ev/s = ${fmt(r, 3)}× (${fmt(1 / r, 0)}× short); vs raw MessageChannel + EventEmitter2: ${fmt(F.sdk.eventsPerSec.median / F.port.eventsPerSec.median)}×`);
 }
 
+const K = R.counts;
+verdict(6, K.size.gzip <= K.size.budget, `count.js ≤ ${fmtB(K.size.budget)} B gzip (issue 15)`, `${fmtB(K.size.gzip)} B`);
+verdict(6, K.ours.requests.max <= 2, `≤ 2 requests to the stream origin for ${K.badges} badges (issue 15)`,
+  `${K.ours.requests.max} (count.js and one batch); Coral's algorithm: ${K.coral.requests.median}`);
+
 // ------------------------------------------------------------------ report
 const md = [];
 md.push(`# Benchmarks`, ``);
@@ -204,6 +213,14 @@ md.push(table(["path", "total median ms", "total p95 ms", "events/s (median)", "
 ].map(([n, s]) => [n, fmt(s.totalMs.median, 1), fmt(s.totalMs.p95, 1), fmtB(s.eventsPerSec.median), fmtB(s.hostEventsPerSec.median), fmt(F.sdk.eventsPerSec.median / s.eventsPerSec.median, 3), s.allDelivered])), ``);
 
 md.push(`Publisher-page CPU profile of one run each (${R.micro.forwarding.events} events): SDK busy ${fmt(PR.forwarding.sdk.busyMs, 0)} ms (${fmt((PR.forwarding.sdk.busyMs / R.micro.forwarding.events) * 1000, 1)} µs per event; top self time in ms: ${topList(PR.forwarding.sdk)}); raw MessageChannel + EventEmitter2 busy ${fmt(PR.forwarding.port.busyMs, 0)} ms (${fmt((PR.forwarding.port.busyMs / R.micro.forwarding.events) * 1000, 1)} µs per event; ${topList(PR.forwarding.port)}); EventEmitter2 in page busy ${fmt(PR.forwarding.ee2.busyMs, 1)} ms. \`(program)\` is the browser's own work outside JS and wasm (receiving, deserializing and dispatching each message); profiling slows every path.`, ``);
+
+md.push(`## 6. Comment counts (issue 15; ${K.loads} loads per variant, interleaved, new context each)`, ``);
+md.push(`A front page with ${K.badges} \`.coral-count\` badges, each with its own \`data-coral-url\` as Coral's docs ask for front pages, half of them for stories with a comment, against the reference server (target/debug/stream-server). *Ours*: \`<script class="coral-script" src=STREAM/assets/js/count.js defer>\`. *Coral's algorithm*: Coral's count.js logic (one JSONP request per distinct element URL to \`/api/story/count.js\`, ported as a page script served from the page's origin, so its own download is not counted) against the same server. Time: from navigation start until every badge has \`data-coral-count\`.`, ``);
+md.push(table(["variant", "requests to the stream origin", "all badges filled, median ms", "p95 ms"], [
+  ["ours: count.js, batched", K.ours.requests.median, fmt(K.ours.ms.median, 1), fmt(K.ours.ms.p95, 1)],
+  ["Coral's count.js algorithm, one request per element", K.coral.requests.median, fmt(K.coral.ms.median, 1), fmt(K.coral.ms.p95, 1)],
+]), ``);
+md.push(`count.js (dist/count/count.js): ${fmtB(K.size.raw)} B, ${fmtB(K.size.gzip)} B gzip -9 (budget ${fmtB(K.size.budget)} B).`, ``);
 
 // ------------------------------------------------------------------ notes on misses
 const notes = [];

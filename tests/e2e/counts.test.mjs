@@ -122,7 +122,10 @@ test("100 .coral-count elements under the strict CSP: every count right, 2 reque
 
 test("CoralCount.reload() counts new elements only; getCount({reset: true}) refreshes all", async () => {
   await post({ storyID: "reload-1" }, 2);
-  const { page, context, requests } = await open(`<span class="coral-count" data-coral-id="reload-1"></span>`, countScript());
+  const { page, context, requests } = await open(
+    `<span class="coral-count" data-coral-id="reload-1" data-coral-url="https://news.example/not-this-one"></span>`,
+    `<link rel="canonical" href="https://news.example/front">` + countScript()
+  );
   await filled(page);
   await page.evaluate(() => {
     for (const id of ["reload-1", "s-2"]) {
@@ -134,7 +137,9 @@ test("CoralCount.reload() counts new elements only; getCount({reset: true}) refr
     CoralCount.reload();
   });
   await filled(page);
+  // The id wins over the URL, as in Coral; an element without a URL gets the canonical one.
   assert.deepEqual((await badges(page)).map((b) => b.count), ["2", "2", "2"]);
+  assert.equal(await page.$eval('[data-coral-id="s-2"]', (e) => e.dataset.coralUrl), "https://news.example/front");
   const second = new URL(requests.at(-1));
   assert.deepEqual(second.searchParams.getAll("id"), ["reload-1", "s-2"], "only the new elements' stories");
   assert.equal(second.searchParams.get("d"), null);
@@ -148,6 +153,40 @@ test("CoralCount.reload() counts new elements only; getCount({reset: true}) refr
   await page.waitForFunction(() => document.querySelectorAll('.coral-count[data-coral-count="3"]').length === 2);
   assert.ok(new URL(requests.at(-1)).searchParams.get("d"), "reset busts caches, as Coral's");
   assert.equal(requests.length, 4);
+  await context.close();
+});
+
+test("batch size: a new request every 100 stories or 6 KiB of query", async () => {
+  const ids = Array.from({ length: 150 }, (_, i) => `<span class="coral-count" data-coral-id="batch-${i}"></span>`);
+  const long = (i) => `https://news.example/${"section/".repeat(20)}story-${i}`;
+  const urls = Array.from({ length: 60 }, (_, i) => `<span class="coral-count" data-coral-url="${long(i)}"></span>`);
+  const { page, context, requests } = await open(ids.join("") + urls.join(""), countScript());
+  await filled(page);
+  const batches = requests.filter((u) => u.includes("/api/story/counts.js")).map((u) => new URL(u));
+  const sizes = batches.map((u) => u.searchParams.getAll("id").length + u.searchParams.getAll("url").length);
+  assert.equal(sizes.reduce((a, b) => a + b), 210);
+  assert.ok(sizes.every((n) => n <= 100), String(sizes));
+  assert.ok(batches.every((u) => u.search.length <= 6144 + 64), "query within the limit");
+  assert.equal(sizes[0], 100, "short ids: 100 per request");
+  // 60 URLs of ~250 encoded characters do not fit 6 KiB in one request.
+  assert.ok(sizes.length >= 4, "long URLs split by query length: " + sizes);
+  assert.deepEqual(
+    (await badges(page)).map((b) => b.html),
+    Array(210).fill(markup(0))
+  );
+  await context.close();
+});
+
+test("count.js as a module (no document.currentScript) warns once and asks nothing", async () => {
+  const { page, context, requests, consoleLog } = await open(
+    `<span class="coral-count" data-coral-id="s-1">as written</span>`,
+    `<script type="module" src="${server.stream}/assets/js/count.js"></script>`
+  );
+  await page.waitForFunction(() => document.readyState === "complete");
+  await page.waitForTimeout(300);
+  assert.deepEqual(requests.map((u) => new URL(u).pathname), ["/assets/js/count.js"]);
+  assert.equal(consoleLog.filter((l) => l.text.includes("classic <script src> tag")).length, 1);
+  assert.equal(await page.$eval(".coral-count", (e) => e.textContent), "as written");
   await context.close();
 });
 
@@ -167,6 +206,15 @@ test("bad input: unknown story counts 0; malformed elements are left alone with 
   assert.equal(warnings.length, 1, JSON.stringify(consoleLog));
   assert.match(warnings[0].text, /ignored 2 \.coral-count element\(s\): INVALID_STORY_URL "\/relative\/url", INVALID_STORY_URL "not a url"/);
   await context.close();
+
+  // An id too long to send is left alone too, with its own warning.
+  const long = await open(`<span class="coral-count" data-coral-id="${"x".repeat(2049)}">long</span>`, countScript());
+  await long.page.waitForFunction(() => window.CoralCount);
+  await long.page.waitForTimeout(200);
+  assert.equal(await long.page.$eval(".coral-count", (e) => e.textContent), "long");
+  assert.deepEqual(long.requests.map((u) => new URL(u).pathname), ["/assets/js/count.js"]);
+  assert.equal(long.consoleLog.filter((l) => /over 2048 characters/.test(l.text)).length, 1);
+  await long.context.close();
 
   // The count server fails: the page's own content stays.
   const context2 = await browser.newContext();

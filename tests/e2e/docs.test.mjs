@@ -14,6 +14,7 @@ for (const m of readme.matchAll(/<!-- e2e:(\w+) -->\n```(?:html|js)\n([\s\S]*?)`
 let server, browser, pages;
 before(async () => {
   pages = await startPageServer();
+  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
   server = await startServer(CORAL_AND_TALK_ENV, { allowOrigins: [pages.origin] });
   browser = await launchBrowser();
 });
@@ -24,7 +25,7 @@ after(async () => {
 });
 
 function fill(code, tokens = {}) {
-  let out = code.replaceAll("https://STREAM_HOST", server.stream);
+  let out = code.replaceAll("https://STREAM_HOST", server.stream).replaceAll("//STREAM_HOST", "//" + new URL(server.stream).host);
   for (const [k, v] of Object.entries(tokens)) out = out.replaceAll(k, v);
   assert.ok(!/STREAM_HOST|SSO_TOKEN|TALK_TOKEN/.test(out), "unfilled placeholder");
   return out;
@@ -44,7 +45,7 @@ async function open(html, hash = "") {
 const signedInAs = (frame, name) => waitAuth(frame, "signed-in", name);
 
 test("README has every tagged snippet", () => {
-  assert.deepEqual(Object.keys(snippets).sort(), ["callback", "embed", "esm", "events", "login", "refresh", "talk"]);
+  assert.deepEqual(Object.keys(snippets).sort(), ["callback", "counts", "embed", "esm", "events", "login", "refresh", "talk"]);
 });
 
 test("README: Embed on your site, then Single sign-on login()/logout()", async () => {
@@ -102,5 +103,24 @@ test("README: Migrating from Talk v4", async () => {
   const { page, context } = await open(fill(snippets.talk, { TALK_TOKEN: tess }));
   const frame = await streamFrame(page, server);
   await signedInAs(frame, "tess");
+  await context.close();
+});
+
+test("README: Comment counts", async () => {
+  const bob = await mintToken(server, { user: "bob" });
+  for (const story of [{ storyID: "story-1" }, { storyURL: "https://news.example/tides" }, { storyURL: "https://news.example/tides" }]) {
+    const res = await fetch(server.stream + "/api/comments", {
+      method: "POST",
+      headers: { authorization: "Bearer " + bob, "content-type": "application/json" },
+      body: JSON.stringify({ ...story, body: "counted" }),
+    });
+    assert.equal(res.status, 201);
+  }
+  const { page, context, consoleLog } = await open(fill(snippets.counts));
+  await page.waitForFunction(() => document.querySelectorAll(".coral-count[data-coral-count]").length === 2);
+  const html = await page.$$eval(".coral-count", (els) => els.map((e) => e.innerHTML));
+  assert.match(html[0], /^<span class="coral-count-number">\d+<\/span> <span class="coral-count-text">Comments?<\/span>$/);
+  assert.equal(html[1], '<span class="coral-count-number">2</span>');
+  assert.deepEqual(consoleLog.filter((l) => l.type === "error" || l.type === "warning"), []);
   await context.close();
 });
