@@ -13,10 +13,11 @@
 //! (`INVALID_STORY_ID`, `INVALID_STORY_URL`): the whole request for the
 //! per-story endpoints, only its entry in a batch.
 
-use crate::db::{DbError, StoryRef};
+use crate::db::{DbError, StoryCount, StoryRef};
 use crate::jsonp::{self, Callback};
 use crate::web::{ApiError, Shared};
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -149,11 +150,50 @@ fn first<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn callback(pairs: &[(String, String)]) -> Result<Option<Callback>, CountError> {
-    Callback::parse(first(pairs, "callback")).map_err(|_| CountError::InvalidCallback)
+/// A count request: its query pairs in order, its checked JSONP callback,
+/// and the request headers (for `If-None-Match`).
+pub struct CountQuery {
+    pairs: Vec<(String, String)>,
+    callback: Option<Callback>,
+    headers: HeaderMap,
 }
 
-fn lookup(st: &Shared, stories: &[StoryRef]) -> Result<Vec<crate::db::StoryCount>, DbError> {
+impl<S: Send + Sync> FromRequestParts<S> for CountQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let pairs = pairs(parts.uri.query())?;
+        let callback =
+            Callback::parse(first(&pairs, "callback")).map_err(|_| CountError::InvalidCallback)?;
+        Ok(CountQuery {
+            pairs,
+            callback,
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl CountQuery {
+    fn get(&self, key: &str) -> Option<&str> {
+        first(&self.pairs, key)
+    }
+
+    /// The one story of Coral's per-story endpoints, counted.
+    fn count_one(&self, st: &Shared) -> Result<StoryCount, ApiError> {
+        let story = story_ref(self.get("id"), self.get("url"))?;
+        Ok(lookup(st, &[story])?.remove(0))
+    }
+
+    fn respond(&self, data: &Value, jsonp: bool) -> Response {
+        jsonp::respond(
+            &self.headers,
+            data,
+            self.callback.as_ref().filter(|_| jsonp),
+        )
+    }
+}
+
+fn lookup(st: &Shared, stories: &[StoryRef]) -> Result<Vec<StoryCount>, DbError> {
     st.db
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -161,28 +201,15 @@ fn lookup(st: &Shared, stories: &[StoryRef]) -> Result<Vec<crate::db::StoryCount
 }
 
 /// `GET /api/story/count`: `{count}`.
-async fn count_json(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Result<Response, ApiError> {
-    let p = pairs(q.as_deref())?;
-    let story = story_ref(first(&p, "id"), first(&p, "url"))?;
-    let c = lookup(&st, &[story])?.remove(0);
-    Ok(jsonp::respond(&headers, &json!({ "count": c.count }), None))
+async fn count_json(State(st): State<Shared>, q: CountQuery) -> Result<Response, ApiError> {
+    let c = q.count_one(&st)?;
+    Ok(q.respond(&json!({ "count": c.count }), false))
 }
 
 /// `GET /api/story/count.js`: Coral's JSONP answer for one badge.
-async fn count_jsonp(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Result<Response, ApiError> {
-    let p = pairs(q.as_deref())?;
-    let cb = callback(&p)?;
-    let reference = first(&p, "ref").ok_or(CountError::RefMissing)?;
-    let story = story_ref(first(&p, "id"), first(&p, "url"))?;
-    let c = lookup(&st, &[story])?.remove(0);
+async fn count_jsonp(State(st): State<Shared>, q: CountQuery) -> Result<Response, ApiError> {
+    let reference = q.get("ref").ok_or(CountError::RefMissing)?;
+    let c = q.count_one(&st)?;
     let text = count_text(c.count);
     let data = json!({
         "ref": reference,
@@ -192,7 +219,7 @@ async fn count_jsonp(
         "id": c.story_id,
         "text": text,
     });
-    Ok(jsonp::respond(&headers, &data, cb.as_ref()))
+    Ok(q.respond(&data, true))
 }
 
 /// One story a batch asks for: the parameter (`id` or `url`), its value as
@@ -227,14 +254,8 @@ pub fn batch(p: &[(String, String)]) -> Result<Vec<Asked<'_>>, CountError> {
 }
 
 /// `GET /api/story/counts.js`: every badge of a page in one answer.
-async fn counts_jsonp(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Result<Response, ApiError> {
-    let p = pairs(q.as_deref())?;
-    let cb = callback(&p)?;
-    let asked = batch(&p)?;
+async fn counts_jsonp(State(st): State<Shared>, q: CountQuery) -> Result<Response, ApiError> {
+    let asked = batch(&q.pairs)?;
     let valid: Vec<StoryRef> = asked.iter().filter_map(|a| a.story.clone().ok()).collect();
     let mut found = lookup(&st, &valid)?.into_iter();
     let counts: Vec<Value> = asked
@@ -247,11 +268,7 @@ async fn counts_jsonp(
             Err(e) => json!({ a.key: a.raw, "error": e.code() }),
         })
         .collect();
-    Ok(jsonp::respond(
-        &headers,
-        &json!({ "counts": counts }),
-        cb.as_ref(),
-    ))
+    Ok(q.respond(&json!({ "counts": counts }), true))
 }
 
 /// The count routes, merged into the stream origin's router.

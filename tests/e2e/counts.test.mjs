@@ -319,9 +319,9 @@ test("demo front page: counts for every story, links to each article, a new comm
   );
   const before3 = Number(front[2][1]);
   assert.equal(before3 >= 2, true);
-  assert.deepEqual(front.map((f) => f[0]), ["/", "/options.html", "/story.html?story=story-3", "/story.html?story=story-4"]);
+  assert.deepEqual(front.map((f) => f[0]), ["/", "/options.html", "/?story=story-3", "/?story=story-4"]);
   assert.equal(await page.$eval('[data-coral-id="story-4"]', (e) => e.innerHTML), markup(Number(front[3][1]), false));
-  await page.click('a[href="/story.html?story=story-3"] h2');
+  await page.click('a[href="/?story=story-3"] h2');
   await page.waitForURL(/story=story-3/);
   await page.evaluate((t) => window.embed.login(t), token);
   const frame = await streamFrame(page, server);
