@@ -3,10 +3,13 @@
 use crate::auth::{now, AuthError, Profile, Verified, MAX_TOKEN_BYTES};
 use crate::config::Config;
 use crate::db::{Db, DbError, StoryKey, User};
-use crate::dev::{self, TokenRequest, PRESETS};
+use crate::dev::guard::{self, Refusal, Route};
+use crate::dev::login_return::login_return;
+use crate::dev::nonce::Nonce;
+use crate::dev::{self, DevError, TokenRequest, PRESETS};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path as UrlPath, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use url::Url;
 
 /// Largest accepted request body (16 KiB).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -64,6 +68,23 @@ impl From<AuthError> for ApiError {
             code: e.code(),
             message: e.message(),
             claim: e.claim(),
+        }
+    }
+}
+
+impl From<DevError> for ApiError {
+    fn from(e: DevError) -> Self {
+        let status = match &e {
+            DevError::Refused(Refusal::HostMismatch) => StatusCode::MISDIRECTED_REQUEST,
+            DevError::Refused(Refusal::ContentType(_)) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            DevError::Refused(_) => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError {
+            status,
+            code: e.code(),
+            message: e.to_string(),
+            claim: None,
         }
     }
 }
@@ -564,31 +585,39 @@ async fn favicon() -> Response {
     ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
 }
 
-/// Only same-origin paths may be returned to after login.
-fn safe_return(r: Option<&str>) -> String {
-    match r {
-        Some(r)
-            if r.starts_with('/')
-                && !r.starts_with("//")
-                && !r.contains('\\')
-                && !r.contains('#')
-                && r.len() < 512
-                && !r.chars().any(|c| c.is_control()) =>
-        {
-            r.to_string()
-        }
-        _ => "/".to_string(),
-    }
+/// Checks a development request (see [`guard`]); returns the publisher URL.
+fn dev_guard(st: &AppState, route: Route, uri: &Uri, headers: &HeaderMap) -> Result<Url, ApiError> {
+    let publisher = Url::parse(&st.cfg.publisher_origin())
+        .map_err(|_| ApiError::new(500, "INTERNAL_ERROR", "publisher origin is not a URL"))?;
+    guard::check(route, &publisher, uri, headers).map_err(|r| {
+        eprintln!("dev: refused {route:?}: {}", r.code());
+        ApiError::from(DevError::from(r))
+    })?;
+    Ok(publisher)
 }
 
 #[derive(Deserialize)]
 struct LoginQuery {
     #[serde(rename = "return")]
     ret: Option<String>,
+    nonce: Option<String>,
 }
 
-async fn login_page(State(st): State<Shared>, Query(q): Query<LoginQuery>) -> Response {
-    let ret = safe_return(q.ret.as_deref());
+async fn login_page(
+    State(st): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let publisher = match dev_guard(&st, Route::LoginPage, &uri, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let nonce = match Nonce::parse_optional(q.nonce.as_deref()) {
+        Ok(n) => n,
+        Err(e) => return ApiError::from(DevError::from(e)).into_response(),
+    };
+    let ret = login_return(&publisher, q.ret.as_deref());
     let tpl = match tokio::fs::read_to_string(st.cfg.www_dir.join("login.html")).await {
         Ok(t) => t,
         Err(_) => return not_found("www/login.html"),
@@ -610,8 +639,14 @@ async fn login_page(State(st): State<Shared>, Query(q): Query<LoginQuery>) -> Re
     }
     let html = template(&tpl, &st.cfg)
         .replace("{{USER_OPTIONS}}", &options)
-        .replace("{{RETURN}}", &html_escape(&ret));
-    publisher_html(html, &st.cfg.stream_origin())
+        .replace("{{RETURN}}", &html_escape(&ret))
+        .replace("{{NONCE}}", nonce.as_ref().map_or("", Nonce::as_str));
+    let mut resp = publisher_html(html, &st.cfg.stream_origin());
+    // The form post must carry `Origin` (checked by `POST /login`); under
+    // `no-referrer` browsers send `Origin: null`. `same-origin` still sends
+    // nothing to other origins.
+    set(&mut resp, header::REFERRER_POLICY, "same-origin");
+    resp
 }
 
 #[derive(Deserialize)]
@@ -619,9 +654,19 @@ struct LoginForm {
     user: Option<String>,
     #[serde(rename = "return")]
     ret: Option<String>,
+    nonce: Option<String>,
 }
 
-async fn login_submit(State(st): State<Shared>, body: Body) -> Response {
+async fn login_submit(
+    State(st): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let publisher = match dev_guard(&st, Route::LoginForm, &uri, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "413 BODY_TOO_LARGE\n").into_response(),
@@ -632,18 +677,19 @@ async fn login_submit(State(st): State<Shared>, body: Body) -> Response {
     };
     let req = TokenRequest {
         user: Some(form.user.unwrap_or_else(|| "bob".into())),
+        nonce: form.nonce.filter(|n| !n.is_empty()),
         ..TokenRequest::default()
     };
     match dev::issue(&st.cfg.verifier, &st.cfg.publisher_origin(), &req) {
         Ok((_, token, _)) => {
-            let ret = safe_return(form.ret.as_deref());
+            let ret = login_return(&publisher, form.ret.as_deref());
             // The token travels in the fragment: never sent to a server, never in a Referer.
             let mut resp = Redirect::to(&format!("{ret}#jwt={token}")).into_response();
             set(&mut resp, header::REFERRER_POLICY, "no-referrer");
             set(&mut resp, header::CACHE_CONTROL, "no-store");
             resp
         }
-        Err(e) => (StatusCode::BAD_REQUEST, format!("400 {e}\n")).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -651,7 +697,10 @@ fn serde_urlencoded_parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Optio
     serde_urlencoded::from_bytes(bytes).ok()
 }
 
-async fn dev_token(State(st): State<Shared>, body: Body) -> Response {
+async fn dev_token(State(st): State<Shared>, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+    if let Err(e) = dev_guard(&st, Route::Token, &uri, &headers) {
+        return e.into_response();
+    }
     let req: TokenRequest = match read_json(body).await {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -667,11 +716,14 @@ async fn dev_token(State(st): State<Shared>, body: Body) -> Response {
             set(&mut resp, header::CACHE_CONTROL, "no-store");
             resp
         }
-        Err(e) => ApiError::new(400, "DEV_TOKEN_INVALID", e).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
-async fn dev_users(State(st): State<Shared>) -> Response {
+async fn dev_users(State(st): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
+    if let Err(e) = dev_guard(&st, Route::Users, &uri, &headers) {
+        return e.into_response();
+    }
     let users: Vec<Value> = PRESETS
         .iter()
         .filter(|p| st.cfg.verifier.get(p.profile).is_some())

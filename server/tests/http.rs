@@ -1,125 +1,13 @@
 //! Both routers end to end in-process (no sockets), plus configuration.
 
+mod common;
+
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use std::collections::HashMap;
+use axum::http::{header, StatusCode};
+use common::{cfg_with, env, json_of, send, state_env, temp_dir};
+use serde_json::json;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use stream_server::config::Config;
-use stream_server::db::Db;
-use stream_server::web::{publisher_router, stream_router, AppState};
-use tower::ServiceExt;
-
-fn cfg_with(vars: &[(&str, &str)], args: &[&str]) -> Result<Config, String> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    Config::from_lookup(&|k| map.get(k).cloned(), &args)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("stream-server-http-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-struct Env {
-    state: Arc<AppState>,
-}
-
-fn env(name: &str, vars: &[(&str, &str)]) -> Env {
-    let root = temp_dir(name);
-    let www = root.join("www");
-    let dist = root.join("dist");
-    std::fs::create_dir_all(&www).unwrap();
-    std::fs::create_dir_all(dist.join("embed")).unwrap();
-    std::fs::create_dir_all(dist.join("stream").join("snippets")).unwrap();
-    std::fs::write(
-        www.join("index.html"),
-        "<script src=\"{{STREAM_ORIGIN}}/embed.js\"></script>",
-    )
-    .unwrap();
-    std::fs::write(
-        www.join("login.html"),
-        "<form>{{USER_OPTIONS}}<input name=return value=\"{{RETURN}}\"></form>",
-    )
-    .unwrap();
-    std::fs::write(www.join("app.js"), "1").unwrap();
-    std::fs::write(dist.join("embed").join("embed.js"), "var Coral;").unwrap();
-    std::fs::write(dist.join("embed").join("embed.mjs"), "export {}").unwrap();
-    std::fs::write(dist.join("embed").join("x.wasm"), b"\0asm").unwrap();
-    std::fs::write(dist.join("stream").join("stream_client.js"), "export {}").unwrap();
-    std::fs::write(dist.join("stream").join("snippets").join("a.js"), "1").unwrap();
-    let mut all = vec![
-        ("WWW_DIR", www.to_str().unwrap().to_string()),
-        ("DIST_DIR", dist.to_str().unwrap().to_string()),
-    ];
-    for (k, v) in vars {
-        all.push((k, v.to_string()));
-    }
-    let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let cfg = cfg_with(&refs, &[]).unwrap();
-    Env {
-        state: Arc::new(AppState {
-            cfg,
-            db: Mutex::new(Db::open_in_memory().unwrap()),
-        }),
-    }
-}
-
-async fn send(
-    app: axum::Router,
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: Body,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let resp = app.oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, bytes)
-}
-
-fn json_of(b: &[u8]) -> Value {
-    serde_json::from_slice(b).unwrap_or(Value::Null)
-}
-
-impl Env {
-    fn stream(&self) -> axum::Router {
-        stream_router(self.state.clone())
-    }
-    fn publisher(&self) -> axum::Router {
-        publisher_router(self.state.clone())
-    }
-    async fn token(&self, req: Value) -> String {
-        let (s, _, b) = send(
-            self.publisher(),
-            "POST",
-            "/dev/token",
-            &[("content-type", "application/json")],
-            Body::from(req.to_string()),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
-        json_of(&b)["token"].as_str().unwrap().to_string()
-    }
-}
+use stream_server::web::publisher_router;
 
 #[tokio::test]
 async fn static_files_have_types_cors_and_no_cache() {
@@ -217,7 +105,7 @@ async fn login_form_redirects_with_the_token_in_the_fragment() {
         e.publisher(),
         "GET",
         "/login?return=/options.html",
-        &[],
+        &[("host", common::PUBLISHER_HOST)],
         Body::empty(),
     )
     .await;
@@ -236,14 +124,7 @@ async fn login_form_redirects_with_the_token_in_the_fragment() {
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(h[header::LOCATION], "/login?return=/x");
-    let (s, h, _) = send(
-        e.publisher(),
-        "POST",
-        "/login",
-        &[("content-type", "application/x-www-form-urlencoded")],
-        Body::from("user=alice&return=%2Foptions.html"),
-    )
-    .await;
+    let (s, h, _) = e.login_post("user=alice&return=%2Foptions.html").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let loc = h[header::LOCATION].to_str().unwrap();
     assert!(loc.starts_with("/options.html#jwt=ey"), "{loc}");
@@ -254,14 +135,7 @@ async fn login_form_redirects_with_the_token_in_the_fragment() {
         "%2F%2Fevil.example",
         "%2Fa%23b",
     ] {
-        let (_, h, _) = send(
-            e.publisher(),
-            "POST",
-            "/login",
-            &[("content-type", "application/x-www-form-urlencoded")],
-            Body::from(format!("user=bob&return={bad}")),
-        )
-        .await;
+        let (_, h, _) = e.login_post(&format!("user=bob&return={bad}")).await;
         assert!(
             h[header::LOCATION].to_str().unwrap().starts_with("/#jwt="),
             "{bad}"
@@ -517,18 +391,7 @@ async fn sign_out_revokes_the_jti() {
 
 #[tokio::test]
 async fn other_profiles_through_http() {
-    let e = env(
-        "profiles",
-        &[
-            ("CORAL_SSO_SECRET", "c-secret"),
-            ("TALK_JWT_SECRET", "t-secret"),
-            ("TALK_JWT_ISSUER", "https://talk.example"),
-            ("PASSPORT_STRATEGY", "token"),
-            ("TOKEN_AUTH_SHARED_SECRET", "s-secret"),
-            ("TOKEN_AUTH_ISSUER", "thirdparty"),
-            ("TOKEN_AUTH_AUDIENCE", "spoke"),
-        ],
-    );
+    let e = env("profiles", common::ALL_PROFILES);
     for (user, name, profile) in [
         ("tess", "tess", "talk-v4"),
         ("spoke-admin", "Admin User", "token"),
@@ -563,10 +426,7 @@ async fn production_mode_has_no_dev_routes() {
     )
     .unwrap();
     assert!(cfg.generated.is_empty());
-    let state = Arc::new(AppState {
-        cfg,
-        db: Mutex::new(Db::open_in_memory().unwrap()),
-    });
+    let state = state_env(cfg).state;
     let (s, _, _) = send(
         publisher_router(state.clone()),
         "POST",

@@ -3,9 +3,76 @@
 //! It plays the part of Coral's talk-token-example and of Spoke's
 //! `TOKEN_AUTH_URL`: pick a user, get an HS256 token signed with the
 //! configured (or generated) secret. Never mounted in production mode.
+//! [`guard`] decides who may call it, [`login_return`] where the login page
+//! may send the reader back to, [`nonce`] binds a token to the login the
+//! reader's SDK started.
+
+pub mod guard;
+pub mod login_return;
+pub mod nonce;
 
 use crate::auth::{now, random_uuid, sign, Profile, Verifier};
+use nonce::Nonce;
 use serde_json::{json, Value};
+use std::fmt;
+
+/// Why a token could not be issued. `code()` is the stable API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DevError {
+    /// `user` names no demo user.
+    UnknownUser(String),
+    /// `profile` names no profile.
+    UnknownProfile(String),
+    /// The profile (asked for, or the demo user's) is not enabled.
+    ProfileDisabled(Profile),
+    /// Neither `user` nor `claims` given in a way that names claims.
+    NoClaims,
+    /// `nonce` is not 22–64 characters of `[A-Za-z0-9_-]`.
+    NonceInvalid,
+    /// The request was refused by [`guard`].
+    Refused(guard::Refusal),
+}
+
+impl DevError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DevError::NonceInvalid => "NONCE_INVALID",
+            DevError::Refused(r) => r.code(),
+            _ => "DEV_TOKEN_INVALID",
+        }
+    }
+}
+
+impl fmt::Display for DevError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DevError::UnknownUser(u) => write!(f, "unknown user `{u}`"),
+            DevError::UnknownProfile(p) => write!(f, "unknown profile `{p}`"),
+            DevError::ProfileDisabled(p) => write!(f, "profile `{p}` is not enabled"),
+            DevError::NoClaims => f.write_str("give `user` or `claims`"),
+            DevError::NonceInvalid => write!(
+                f,
+                "nonce must be {}–{} characters of A-Z a-z 0-9 _ -",
+                nonce::MIN_NONCE_CHARS,
+                nonce::MAX_NONCE_CHARS
+            ),
+            DevError::Refused(r) => f.write_str(&r.message()),
+        }
+    }
+}
+
+impl From<nonce::NonceInvalid> for DevError {
+    fn from(_: nonce::NonceInvalid) -> Self {
+        DevError::NonceInvalid
+    }
+}
+
+impl From<guard::Refusal> for DevError {
+    fn from(r: guard::Refusal) -> Self {
+        DevError::Refused(r)
+    }
+}
 
 /// A demo user on the login page.
 pub struct Preset {
@@ -130,6 +197,8 @@ pub struct TokenRequest {
     pub expires_in: Option<i64>,
     /// Sign with a wrong secret (for signature tests).
     pub bad_signature: bool,
+    /// The SDK's login nonce, copied into the token as the claim `"nonce"`.
+    pub nonce: Option<String>,
 }
 
 /// Issues a token for a `/dev/token` request or the login form.
@@ -137,7 +206,8 @@ pub fn issue(
     verifier: &Verifier,
     origin: &str,
     req: &TokenRequest,
-) -> Result<(Profile, String, Value), String> {
+) -> Result<(Profile, String, Value), DevError> {
+    let nonce = Nonce::parse_optional(req.nonce.as_deref())?;
     let t = now();
     let preset = match (&req.claims, &req.user) {
         (Some(_), None) => None,
@@ -147,23 +217,24 @@ pub fn issue(
                 PRESETS
                     .iter()
                     .find(|p| p.key == key)
-                    .ok_or_else(|| format!("unknown user `{key}`"))?,
+                    .ok_or_else(|| DevError::UnknownUser(key.to_string()))?,
             )
         }
     };
     let profile = match (&req.profile, preset) {
-        (Some(p), _) => Profile::parse(p).ok_or_else(|| format!("unknown profile `{p}`"))?,
+        (Some(p), _) => Profile::parse(p).ok_or_else(|| DevError::UnknownProfile(p.clone()))?,
         (None, Some(p)) => p.profile,
         (None, None) => Profile::Coral,
     };
     let cfg = verifier
         .get(profile)
-        .ok_or_else(|| format!("profile `{profile}` is not enabled"))?;
+        .ok_or(DevError::ProfileDisabled(profile))?;
     let mut claims = match (&req.claims, preset) {
         (Some(c), _) if req.user.is_none() => c.clone(),
-        (_, Some(p)) => preset_claims(p.key, verifier, origin, t)
-            .ok_or_else(|| format!("profile `{}` is not enabled", p.profile))?,
-        _ => return Err("give `user` or `claims`".into()),
+        (_, Some(p)) => {
+            preset_claims(p.key, verifier, origin, t).ok_or(DevError::ProfileDisabled(p.profile))?
+        }
+        _ => return Err(DevError::NoClaims),
     };
     if let (Some(extra), true) = (&req.claims, req.user.is_some()) {
         // `user` + `claims`: merge the given top-level claims over the preset.
@@ -184,6 +255,9 @@ pub fn issue(
         } else if let Some(secs) = req.expires_in {
             obj.insert("exp".into(), json!(t + secs));
         }
+    }
+    if let Some(n) = &nonce {
+        n.add_to(&mut claims);
     }
     let token = if req.bad_signature {
         sign(&claims, b"definitely-not-the-configured-secret")

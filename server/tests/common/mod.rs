@@ -1,0 +1,206 @@
+//! Helpers shared by the HTTP test files: a configured app with temporary
+//! `www/` and `dist/` directories, and one way to send a request.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use stream_server::config::Config;
+use stream_server::db::Db;
+use stream_server::web::{publisher_router, stream_router, AppState};
+use tower::ServiceExt;
+
+/// The `Host` a browser sends to the default publisher origin.
+pub const PUBLISHER_HOST: &str = "localhost:3000";
+/// The default publisher origin (an `Origin` header value).
+pub const PUBLISHER_ORIGIN: &str = "http://localhost:3000";
+
+/// Variables enabling all three token profiles.
+pub const ALL_PROFILES: &[(&str, &str)] = &[
+    ("CORAL_SSO_SECRET", "c-secret"),
+    ("TALK_JWT_SECRET", "t-secret"),
+    ("TALK_JWT_ISSUER", "https://talk.example"),
+    ("PASSPORT_STRATEGY", "token"),
+    ("TOKEN_AUTH_SHARED_SECRET", "s-secret"),
+    ("TOKEN_AUTH_ISSUER", "thirdparty"),
+    ("TOKEN_AUTH_AUDIENCE", "spoke"),
+];
+
+/// A configuration from variables and arguments.
+pub fn cfg_with(vars: &[(&str, &str)], args: &[&str]) -> Result<Config, String> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    Config::from_lookup(&|k| map.get(k).cloned(), &args)
+}
+
+/// A fresh temporary directory named after the test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("stream-server-http-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A configured app with its state.
+pub struct Env {
+    /// Shared state of both routers.
+    pub state: Arc<AppState>,
+}
+
+/// An app with demo `www/` and `dist/` files and an in-memory database.
+pub fn env(name: &str, vars: &[(&str, &str)]) -> Env {
+    let root = temp_dir(name);
+    let www = root.join("www");
+    let dist = root.join("dist");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(dist.join("embed")).unwrap();
+    std::fs::create_dir_all(dist.join("stream").join("snippets")).unwrap();
+    std::fs::write(
+        www.join("index.html"),
+        "<script src=\"{{STREAM_ORIGIN}}/embed.js\"></script>",
+    )
+    .unwrap();
+    std::fs::write(
+        www.join("login.html"),
+        "<form>{{USER_OPTIONS}}<input name=return value=\"{{RETURN}}\">\
+         <input name=nonce value=\"{{NONCE}}\"></form>",
+    )
+    .unwrap();
+    std::fs::write(www.join("app.js"), "1").unwrap();
+    std::fs::write(dist.join("embed").join("embed.js"), "var Coral;").unwrap();
+    std::fs::write(dist.join("embed").join("embed.mjs"), "export {}").unwrap();
+    std::fs::write(dist.join("embed").join("x.wasm"), b"\0asm").unwrap();
+    std::fs::write(dist.join("stream").join("stream_client.js"), "export {}").unwrap();
+    std::fs::write(dist.join("stream").join("snippets").join("a.js"), "1").unwrap();
+    let mut all = vec![
+        ("WWW_DIR", www.to_str().unwrap().to_string()),
+        ("DIST_DIR", dist.to_str().unwrap().to_string()),
+    ];
+    for (k, v) in vars {
+        all.push((k, v.to_string()));
+    }
+    let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    state_env(cfg_with(&refs, &[]).unwrap())
+}
+
+/// An app for a given configuration, with an in-memory database.
+pub fn state_env(cfg: Config) -> Env {
+    Env {
+        state: Arc::new(AppState {
+            cfg,
+            db: Mutex::new(Db::open_in_memory().unwrap()),
+        }),
+    }
+}
+
+/// Sends one request through `app`: (status, headers, body).
+pub async fn send(
+    app: axum::Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Body,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = app.oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+/// The body as JSON (`Null` if it is not JSON).
+pub fn json_of(b: &[u8]) -> Value {
+    serde_json::from_slice(b).unwrap_or(Value::Null)
+}
+
+/// The payload of a compact JWT, decoded without verification.
+pub fn jwt_payload(token: &str) -> Value {
+    use base64::Engine as _;
+    let part = token.split('.').nth(1).unwrap_or("");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .unwrap_or_default();
+    json_of(&bytes)
+}
+
+impl Env {
+    /// The stream origin's router.
+    pub fn stream(&self) -> axum::Router {
+        stream_router(self.state.clone())
+    }
+
+    /// The publisher origin's router.
+    pub fn publisher(&self) -> axum::Router {
+        publisher_router(self.state.clone())
+    }
+
+    /// `POST /dev/token` as a same-origin client; the response JSON.
+    pub async fn mint(&self, req: Value) -> (StatusCode, Value) {
+        let (s, _, b) = send(
+            self.publisher(),
+            "POST",
+            "/dev/token",
+            &[
+                ("host", PUBLISHER_HOST),
+                ("content-type", "application/json"),
+            ],
+            Body::from(req.to_string()),
+        )
+        .await;
+        (s, json_of(&b))
+    }
+
+    /// A token from `POST /dev/token` (which must succeed).
+    pub async fn token(&self, req: Value) -> String {
+        let (s, v) = self.mint(req).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// `POST /api/session` with `token`: (status, response JSON).
+    pub async fn session(&self, token: &str) -> (StatusCode, Value) {
+        let (s, _, b) = send(
+            self.stream(),
+            "POST",
+            "/api/session",
+            &[("authorization", &format!("Bearer {token}"))],
+            Body::empty(),
+        )
+        .await;
+        (s, json_of(&b))
+    }
+
+    /// `POST /login` as the login page's same-origin form post.
+    pub async fn login_post(&self, form: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        send(
+            self.publisher(),
+            "POST",
+            "/login",
+            &[
+                ("host", PUBLISHER_HOST),
+                ("origin", PUBLISHER_ORIGIN),
+                ("sec-fetch-site", "same-origin"),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            Body::from(form.to_string()),
+        )
+        .await
+    }
+}
