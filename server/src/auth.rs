@@ -153,6 +153,11 @@ pub enum AuthError {
     Revoked,
     /// The email belongs to another user (or the id/email pair to another profile).
     DuplicateUser,
+    /// The token names an account an admin deleted.
+    UserDeleted,
+    /// A talk-v4 token's unknown `sub` could not be looked up
+    /// at `TALK_TOKEN_USER_URL`.
+    UserNotFound,
 }
 
 impl AuthError {
@@ -173,6 +178,8 @@ impl AuthError {
             AuthError::ProfileUnknown => "TOKEN_PROFILE_UNKNOWN",
             AuthError::Revoked => "TOKEN_REVOKED",
             AuthError::DuplicateUser => "DUPLICATE_USER",
+            AuthError::UserDeleted => "TOKEN_USER_DELETED",
+            AuthError::UserNotFound => "TOKEN_USER_NOT_FOUND",
         }
     }
 
@@ -210,6 +217,8 @@ impl AuthError {
             AuthError::ProfileUnknown => "no enabled token profile accepts this token".into(),
             AuthError::Revoked => "token was signed out".into(),
             AuthError::DuplicateUser => "this email already belongs to a different user".into(),
+            AuthError::UserDeleted => "this account was deleted".into(),
+            AuthError::UserNotFound => "the publisher's user lookup did not find this user".into(),
         }
     }
 }
@@ -362,7 +371,8 @@ fn opt_str(
     }
 }
 
-fn valid_email(s: &str) -> bool {
+/// The `user.email` rule: `local@domain`, no whitespace or control characters.
+pub fn valid_email(s: &str) -> bool {
     let mut parts = s.splitn(2, '@');
     let local = parts.next().unwrap_or("");
     let domain = parts.next().unwrap_or("");

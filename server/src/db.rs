@@ -49,6 +49,26 @@ const MIGRATIONS: &[&str] = &[
     );",
     // v2: count badges look a story up by URL (db/counts.rs).
     "CREATE INDEX comments_story_url ON comments (story_url, id);",
+    // v3: the admin API (`crate::admin`): deleted accounts,
+    // personal access tokens (digests only), single-use download links.
+    "ALTER TABLE users ADD COLUMN deleted_at INTEGER;
+    CREATE INDEX comments_user ON comments (user_id, id);
+    CREATE TABLE access_tokens (
+        id             TEXT PRIMARY KEY,
+        user_id        INTEGER NOT NULL REFERENCES users (id),
+        name           TEXT NOT NULL,
+        digest         TEXT NOT NULL UNIQUE,
+        created_at     INTEGER NOT NULL,
+        deactivated_at INTEGER
+    );
+    CREATE INDEX access_tokens_user ON access_tokens (user_id);
+    CREATE TABLE download_links (
+        digest     TEXT PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+    );",
 ];
 
 /// A stored user, as shown in the stream.
@@ -134,7 +154,8 @@ pub struct Db {
     conn: Connection,
 }
 
-fn row_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+/// Reads a row selected with [`USER_COLS`] first.
+pub(crate) fn row_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let badges: String = r.get(5)?;
     let orgs: Option<String> = r.get(8)?;
     Ok(User {
@@ -151,7 +172,8 @@ fn row_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-const USER_COLS: &str =
+/// The columns [`row_user`] reads, in order.
+pub(crate) const USER_COLS: &str =
     "id, profile, external_id, email, username, badges, role, url, organizations, last_iat";
 
 impl Db {
@@ -183,6 +205,11 @@ impl Db {
         }
         tx.commit()?;
         Ok(Db { conn })
+    }
+
+    /// The connection (the admin API's queries live in `crate::admin`).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// The schema version.
@@ -244,6 +271,7 @@ impl Db {
     /// * known: updated only if the token's `iat` is newer than the stored
     ///   one (a token without `iat` never updates), and only with claims the
     ///   token carries;
+    /// * `TOKEN_USER_DELETED` if the account was deleted (admin API);
     /// * `DUPLICATE_USER` if the email belongs to another user, in any profile.
     pub fn upsert_user(&self, v: &Verified, now: i64) -> Result<User, DbError> {
         let profile = v.profile.name();
@@ -256,6 +284,17 @@ impl Db {
                 row_user,
             )
             .optional()?;
+        if let Some(u) = &existing {
+            // A deleted account keeps its id: every token naming it is refused.
+            let deleted: Option<i64> = tx.query_row(
+                "SELECT deleted_at FROM users WHERE id = ?1",
+                params![u.id],
+                |r| r.get(0),
+            )?;
+            if deleted.is_some() {
+                return Err(DbError::Auth(AuthError::UserDeleted));
+            }
+        }
         if let Some(email) = &id.email {
             let owner: Option<i64> = tx
                 .query_row(

@@ -5,6 +5,7 @@
 //! Tokens are verified per the `coral`, `talk-v4` and `token` profiles
 //! ([`auth`]); users and comments live in SQLite ([`db`]).
 
+pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod coral_assets;

@@ -265,7 +265,7 @@ fn count_lookups_are_index_searches() {
         plans[1].contains("USING COVERING INDEX comments_story"),
         "{plans:?}"
     );
-    assert_eq!(db.schema_version(), 2);
+    assert_eq!(db.schema_version(), 3);
     assert_eq!(
         db.story_count(&StoryRef::Url("https://nowhere/".into()))
             .unwrap()

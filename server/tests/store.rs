@@ -268,7 +268,7 @@ fn database_file_is_created_migrated_and_reopened() {
     let _ = std::fs::remove_dir_all(&dir);
     {
         let db = Db::open(&path).unwrap();
-        assert_eq!(db.schema_version(), 2);
+        assert_eq!(db.schema_version(), 3);
         let u = db
             .upsert_user(&coral("u1", "u1@example.com", "bob", Some(1)), 1)
             .unwrap();
@@ -276,7 +276,7 @@ fn database_file_is_created_migrated_and_reopened() {
             .unwrap();
     }
     let db = Db::open(&path).unwrap();
-    assert_eq!(db.schema_version(), 2);
+    assert_eq!(db.schema_version(), 3);
     assert_eq!(
         db.comments(&StoryKey::new(Some("s"), None).unwrap(), 10)
             .unwrap()[0]

@@ -1,0 +1,122 @@
+//! `stream-server token …`: personal access tokens from the command line,
+//! for the first token (there is no admin UI) and for rotation.
+//!
+//! ```text
+//! stream-server token create --name NAME   # prints the token once
+//! stream-server token list                 # id, name, created, owner
+//! stream-server token revoke ID            # refused from the next request on
+//! ```
+//!
+//! Tokens made here belong to the operator account (`local:stream-admin`,
+//! role `ADMIN`), created on first use. The database is the server's
+//! (`DATABASE_PATH`); the server may be running.
+
+use super::store::OPERATOR;
+use super::{export, pat, tokens};
+use crate::db::Db;
+use std::io::Write;
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: stream-server token create --name NAME | token list | token revoke ID";
+
+/// Runs `token <args>` against the database `DATABASE_PATH` names;
+/// returns the exit code (0 ok, 1 failure, 2 usage). The token goes to
+/// `out` once; messages to `err`.
+pub fn run(
+    args: &[String],
+    var: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let path = PathBuf::from(
+        var("DATABASE_PATH")
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "./data/stream.sqlite3".into()),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let command = match args.as_slice() {
+        ["create", "--name", name] => Command::Create(name),
+        ["create", flag] if flag.starts_with("--name=") => Command::Create(&flag[7..]),
+        ["list"] => Command::List,
+        ["revoke", id] => Command::Revoke(id),
+        _ => return usage(err),
+    };
+    let db = match Db::open(&path) {
+        Ok(db) => db,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "stream-server: cannot open DATABASE_PATH={}: {e}",
+                path.display()
+            );
+            return 1;
+        }
+    };
+    match command.run(&db, crate::auth::now(), out) {
+        Ok(()) => 0,
+        Err(msg) => {
+            let _ = writeln!(err, "stream-server: {msg}");
+            1
+        }
+    }
+}
+
+fn usage(err: &mut dyn Write) -> i32 {
+    let _ = writeln!(err, "{USAGE}");
+    2
+}
+
+enum Command<'a> {
+    Create(&'a str),
+    List,
+    Revoke(&'a str),
+}
+
+impl Command<'_> {
+    fn run(&self, db: &Db, now: i64, out: &mut dyn Write) -> Result<(), String> {
+        let conn = db.conn();
+        let sql = |e: rusqlite::Error| format!("database error: {e}");
+        match self {
+            Command::Create(name) => {
+                let name = name.trim();
+                if name.is_empty()
+                    || name.chars().count() > 100
+                    || name.chars().any(char::is_control)
+                {
+                    return Err("--name must be 1 to 100 characters".into());
+                }
+                let new = pat::generate().map_err(|e| format!("no randomness: {e}"))?;
+                let owner = tokens::ensure_operator(conn, now).map_err(sql)?;
+                let t = tokens::create_token(conn, owner.row_id, name, &new, now).map_err(sql)?;
+                writeln!(
+                    out,
+                    "id: {}\nname: {}\nowner: {}:{}\ntoken: {}\n\n\
+                     Store the token now: it is shown once and only its hash is kept.",
+                    t.id, t.name, OPERATOR.0, OPERATOR.1, new.secret
+                )
+                .map_err(|e| e.to_string())
+            }
+            Command::List => {
+                for (t, owner) in tokens::all_active(conn).map_err(sql)? {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{owner}",
+                        t.id,
+                        export::coral_timestamp(t.created_at),
+                        t.name
+                    )
+                    .map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            }
+            Command::Revoke(id) => {
+                if tokens::revoke_any(conn, id, now).map_err(sql)? {
+                    writeln!(out, "revoked {id}").map_err(|e| e.to_string())
+                } else {
+                    Err(format!("no active token has id {id}"))
+                }
+            }
+        }
+    }
+}
