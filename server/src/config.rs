@@ -1,6 +1,7 @@
 //! Configuration from environment variables (see `server/README.md`).
 
-use crate::auth::{random_hex, Profile, ProfileConfig, Verifier};
+use crate::auth::{Profile, ProfileConfig, Verifier};
+use crate::random::random_hex;
 use std::path::PathBuf;
 
 /// Everything the server needs to start.
@@ -37,6 +38,15 @@ impl Config {
     /// The stream origin, `http://127.0.0.1:<STREAM_PORT>`.
     pub fn stream_origin(&self) -> String {
         format!("http://127.0.0.1:{}", self.stream_port)
+    }
+
+    /// The enabled token profiles, by name.
+    pub fn profile_names(&self) -> Vec<&'static str> {
+        self.verifier
+            .profiles
+            .iter()
+            .map(|p| p.profile.name())
+            .collect()
     }
 
     /// Reads the process environment and arguments.

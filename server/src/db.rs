@@ -150,6 +150,7 @@ impl std::fmt::Display for DbError {
 }
 
 /// The database handle.
+#[derive(Debug)]
 pub struct Db {
     conn: Connection,
 }

@@ -8,13 +8,10 @@
 pub mod admin;
 pub mod auth;
 pub mod config;
-pub mod coral_assets;
 pub mod db;
 pub mod dev;
-pub mod jsonp;
-pub mod story_count;
-pub mod stream_assets;
-pub mod web;
+pub mod http;
+pub mod random;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -68,19 +65,19 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
         } else {
             "development"
         },
-        web::profile_names(&cfg).join(", "),
+        cfg.profile_names().join(", "),
         cfg.allowed_origins.join(" "),
         cfg.database_path.display()
     );
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
 
-    let state = Arc::new(web::AppState {
+    let state = Arc::new(http::AppState {
         cfg,
         db: Mutex::new(db),
     });
-    let publisher = web::publisher_router(state.clone());
-    let stream_app = web::stream_router(state.clone());
+    let publisher = http::publisher_router(state.clone());
+    let stream_app = http::stream_router(state.clone());
 
     let shutdown = async {
         let ctrl_c = async {

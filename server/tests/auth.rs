@@ -4,7 +4,9 @@
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
-use stream_server::auth::{sign, AuthError, Profile, ProfileConfig, Verifier};
+use stream_server::auth::{AuthError, Profile, ProfileConfig, Verifier};
+use stream_server::dev::sign;
+use stream_server::http::ApiError;
 
 const CORAL_SECRET: &[u8] = b"coral-secret-0123456789abcdef0123456789";
 const TALK_SECRET: &[u8] = b"talk-secret-0123456789abcdef0123456789";
@@ -674,7 +676,8 @@ fn error_codes_and_statuses_are_stable() {
     ];
     for (e, code, status) in table {
         assert_eq!(e.code(), code);
-        assert_eq!(e.status(), status);
+        assert_eq!(e.code(), ApiError::from(e.clone()).code());
+        assert_eq!(ApiError::from(e.clone()).status().as_u16(), status);
         assert!(!e.message().is_empty());
     }
     assert_eq!(ClaimMissing("user.id").claim(), Some("user.id"));

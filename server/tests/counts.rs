@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use stream_server::auth::{Identity, Profile, Verified};
 use stream_server::config::Config;
 use stream_server::db::{Db, StoryKey, StoryRef};
-use stream_server::story_count::{MAX_QUERY, MAX_STORIES, MAX_STORY_LEN};
-use stream_server::web::{stream_router, AppState};
+use stream_server::http::story_count::{MAX_QUERY, MAX_STORIES, MAX_STORY_LEN};
+use stream_server::http::{stream_router, AppState};
 use tower::ServiceExt;
 
 const A: &str = "https://pub.example/a";

@@ -22,7 +22,7 @@ pub mod store;
 pub mod tokens;
 
 /// The server's shared state, as the HTTP layer holds it.
-pub use crate::web::Shared;
+pub use crate::http::Shared;
 
 /// Runs `f` on the database connection of `st`.
 pub fn with_db<T>(st: &Shared, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {

@@ -81,7 +81,7 @@ pub fn create_token(
     new: &pat::NewToken,
     now: i64,
 ) -> Sql<TokenRow> {
-    let id = crate::auth::random_uuid();
+    let id = crate::random::random_uuid();
     conn.execute(
         "INSERT INTO access_tokens (id, user_id, name, digest, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -10,8 +10,12 @@
 pub mod guard;
 pub mod login_return;
 pub mod nonce;
+mod sign;
 
-use crate::auth::{now, random_uuid, sign, Profile, Verifier};
+pub use sign::sign;
+
+use crate::auth::{now, Profile, Verifier};
+use crate::random::random_uuid;
 use nonce::Nonce;
 use serde_json::{json, Value};
 use std::fmt;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use stream_server::config::Config;
 use stream_server::db::Db;
-use stream_server::web::{publisher_router, stream_router, AppState};
+use stream_server::http::{publisher_router, stream_router, AppState};
 use tower::ServiceExt;
 
 /// The `Host` a browser sends to the default publisher origin.
@@ -174,17 +174,36 @@ impl Env {
         v["token"].as_str().unwrap().to_string()
     }
 
+    /// A stream API call: `token` as the bearer token, `body` as JSON.
+    pub async fn api(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![];
+        if let Some(a) = &auth {
+            headers.push(("authorization", a.as_str()));
+        }
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        let body = body.map_or_else(Body::empty, Body::from);
+        let (s, _, b) = send(self.stream(), method, uri, &headers, body).await;
+        (s, json_of(&b))
+    }
+
     /// `POST /api/session` with `token`: (status, response JSON).
     pub async fn session(&self, token: &str) -> (StatusCode, Value) {
-        let (s, _, b) = send(
-            self.stream(),
-            "POST",
-            "/api/session",
-            &[("authorization", &format!("Bearer {token}"))],
-            Body::empty(),
-        )
-        .await;
-        (s, json_of(&b))
+        self.api("POST", "/api/session", Some(token), None).await
+    }
+
+    /// `POST /api/comments` of `body` (JSON) with `token`.
+    pub async fn post_comment(&self, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.api("POST", "/api/comments", token, Some(body.to_string()))
+            .await
     }
 
     /// `POST /login` as the login page's same-origin form post.

@@ -3,8 +3,10 @@
 //! same bytes and headers as `/embed.js`, so the same SRI hash) and
 //! `/assets/js/count.js` the comment-count script.
 
-use crate::web::{serve_file, ApiError, Shared};
+use super::files::serve_file;
+use super::{ApiError, Shared};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -17,11 +19,11 @@ async fn asset(State(st): State<Shared>, Path(file): Path<String>) -> Response {
         Some((name, dir)) => {
             serve_file(&st.cfg.dist_dir.join(dir), name, &format!("dist/{dir}")).await
         }
-        None => ApiError::new(404, "NOT_FOUND", "no such asset").into_response(),
+        None => ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "no such asset").into_response(),
     }
 }
 
 /// The `/assets/js/*` route, merged into the stream origin's router.
-pub fn routes() -> Router<Shared> {
+pub fn router() -> Router<Shared> {
     Router::new().route("/assets/js/{file}", get(asset))
 }

@@ -13,12 +13,12 @@
 //! (`INVALID_STORY_ID`, `INVALID_STORY_URL`): the whole request for the
 //! per-story endpoints, only its entry in a batch.
 
+use super::jsonp::{self, Callback};
+use super::{ApiError, Shared};
 use crate::db::{DbError, StoryCount, StoryRef};
-use crate::jsonp::{self, Callback};
-use crate::web::{ApiError, Shared};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -86,7 +86,7 @@ impl CountError {
 
 impl From<CountError> for ApiError {
     fn from(e: CountError) -> Self {
-        ApiError::new(400, e.code(), e.message())
+        ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.message())
     }
 }
 
@@ -194,10 +194,7 @@ impl CountQuery {
 }
 
 fn lookup(st: &Shared, stories: &[StoryRef]) -> Result<Vec<StoryCount>, DbError> {
-    st.db
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .story_counts(stories)
+    st.db().story_counts(stories)
 }
 
 /// `GET /api/story/count`: `{count}`.
@@ -272,7 +269,7 @@ async fn counts_jsonp(State(st): State<Shared>, q: CountQuery) -> Result<Respons
 }
 
 /// The count routes, merged into the stream origin's router.
-pub fn routes() -> Router<Shared> {
+pub fn router() -> Router<Shared> {
     Router::new()
         .route("/api/story/count", get(count_json))
         .route("/api/story/count.js", get(count_jsonp))

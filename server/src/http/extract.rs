@@ -1,0 +1,101 @@
+//! Extractors: the verified user of a request, and JSON / form bodies whose
+//! rejections are [`ApiError`]s (the body limit is the router's
+//! `DefaultBodyLimit`, [`super::MAX_BODY_BYTES`]).
+
+use super::{ApiError, Shared};
+use crate::auth::{now, AuthError, Verified, MAX_TOKEN_BYTES};
+use crate::db::User;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::{Form, Json};
+use serde::de::DeserializeOwned;
+
+/// The user a request's bearer token names: the token verified, not signed
+/// out, and its user created or updated. Rejections are logged by code,
+/// never with the token.
+#[derive(Debug)]
+pub struct AuthUser {
+    /// The verified token.
+    pub token: Verified,
+    /// The stored user.
+    pub user: User,
+}
+
+impl FromRequestParts<Shared> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, ApiError> {
+        authenticate(st, &parts.headers).inspect_err(|e| {
+            let route = format!("{} {}", parts.method, parts.uri.path());
+            match e.claim() {
+                Some(c) => eprintln!("auth: rejected token on {route}: {} (claim {c})", e.code()),
+                None => eprintln!("auth: rejected token on {route}: {}", e.code()),
+            }
+        })
+    }
+}
+
+fn authenticate(st: &Shared, headers: &HeaderMap) -> Result<AuthUser, ApiError> {
+    let token = bearer(headers)?.ok_or(AuthError::Missing)?;
+    let v = st.cfg.verifier.verify(&token, now())?;
+    let db = st.db();
+    if let Some(jti) = &v.jti {
+        if db.is_revoked(v.profile.name(), jti)? {
+            return Err(AuthError::Revoked.into());
+        }
+    }
+    let user = db.upsert_user(&v, now())?;
+    Ok(AuthUser { token: v, user })
+}
+
+/// The bearer token of a request, if any (size-checked).
+fn bearer(headers: &HeaderMap) -> Result<Option<String>, AuthError> {
+    let Some(v) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    if v.len() > MAX_TOKEN_BYTES + 7 {
+        return Err(AuthError::TooLarge);
+    }
+    let v = v.to_str().map_err(|_| AuthError::Malformed)?.trim();
+    let (scheme, rest) = v.split_once(' ').ok_or(AuthError::Malformed)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AuthError::Malformed);
+    }
+    let t = rest.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.len() > MAX_TOKEN_BYTES {
+        return Err(AuthError::TooLarge);
+    }
+    Ok(Some(t.to_string()))
+}
+
+/// axum's [`Json`] with [`ApiError`] rejections (`INVALID_JSON`,
+/// `BODY_TOO_LARGE`, `CONTENT_TYPE_INVALID`).
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(v) = Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(v))
+    }
+}
+
+/// axum's [`Form`] with [`ApiError`] rejections (`INVALID_FORM`,
+/// `BODY_TOO_LARGE`, `CONTENT_TYPE_INVALID`).
+#[derive(Debug)]
+pub struct ApiForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiForm<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Form(v) = Form::<T>::from_request(req, state).await?;
+        Ok(ApiForm(v))
+    }
+}

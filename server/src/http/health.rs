@@ -1,0 +1,21 @@
+//! `GET /api/health`: liveness, schema version and the enabled profiles.
+
+use super::Shared;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+/// `GET /api/health`.
+pub fn router() -> Router<Shared> {
+    Router::new().route("/api/health", get(health))
+}
+
+async fn health(State(st): State<Shared>) -> Json<Value> {
+    Json(json!({
+        "ok": true,
+        "schemaVersion": st.db().schema_version(),
+        "profiles": st.cfg.profile_names(),
+        "production": st.cfg.production,
+    }))
+}
