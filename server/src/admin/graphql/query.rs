@@ -30,11 +30,12 @@ impl Query {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default = 10)] first: Option<i32>,
         after: Option<Cursor>,
         query: Option<String>,
     ) -> Result<UsersConnection> {
         caller(ctx)?.reader()?;
+        let first = first.unwrap_or(10);
         if !(0..=MAX_FIRST).contains(&first) {
             return Err(AdminError::Validation("first", "first must be between 0 and 50").into());
         }
