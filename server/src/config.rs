@@ -1,5 +1,6 @@
 //! Configuration from environment variables (see `server/README.md`).
 
+use crate::admin::lookup::UserLookup;
 use crate::auth::{Profile, ProfileConfig, Verifier};
 use crate::random::random_hex;
 use std::path::PathBuf;
@@ -23,6 +24,12 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// `TOKEN_AUTH_URL`: where the stream's Sign in sends Spoke users (informational).
     pub token_auth_url: Option<String>,
+    /// `TALK_TOKEN_USER_URL`: who an unknown talk-v4 `sub` is (Talk v4's
+    /// `tokenUserNotFound`, see [`crate::admin::lookup`]).
+    pub token_user_lookup: Option<UserLookup>,
+    /// `STREAM_PUBLIC_ORIGIN`: the stream origin as clients reach it (behind
+    /// a proxy), for links the server hands out; default [`Config::stream_origin`].
+    pub public_origin: Option<String>,
     /// Enabled token profiles.
     pub verifier: Verifier,
     /// Secrets generated at startup (dev mode), to print: (env var name, value).
@@ -33,6 +40,14 @@ impl Config {
     /// The publisher demo origin, `http://localhost:<PUBLISHER_PORT>`.
     pub fn publisher_origin(&self) -> String {
         format!("http://localhost:{}", self.publisher_port)
+    }
+
+    /// The stream origin as clients reach it: `STREAM_PUBLIC_ORIGIN`, else
+    /// [`Config::stream_origin`].
+    pub fn public_stream_origin(&self) -> String {
+        self.public_origin
+            .clone()
+            .unwrap_or_else(|| self.stream_origin())
     }
 
     /// The stream origin, `http://127.0.0.1:<STREAM_PORT>`.
@@ -239,6 +254,23 @@ impl Config {
                 return Err(format!("TOKEN_AUTH_URL=`{u}` is not a URL"));
             }
         }
+        let token_user_lookup = match get("TALK_TOKEN_USER_URL") {
+            None => None,
+            Some(_) if verifier.get(Profile::TalkV4).is_none() => {
+                return Err("TALK_TOKEN_USER_URL needs the talk-v4 token profile \
+                            (TALK_JWT_SECRET, TALK_JWT_ISSUER)"
+                    .into())
+            }
+            Some(u) => Some(UserLookup::new(&u)?),
+        };
+        let public_origin = get("STREAM_PUBLIC_ORIGIN");
+        if let Some(o) = &public_origin {
+            if !valid_origin(o) {
+                return Err(format!(
+                    "STREAM_PUBLIC_ORIGIN=`{o}` is not an origin like https://comments.example"
+                ));
+            }
+        }
         Ok(Config {
             production,
             publisher_port,
@@ -248,6 +280,8 @@ impl Config {
             database_path,
             allowed_origins,
             token_auth_url,
+            token_user_lookup,
+            public_origin: public_origin.map(|o| o.trim_end_matches('/').to_string()),
             verifier,
             generated,
         })

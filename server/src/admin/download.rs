@@ -48,7 +48,23 @@ impl ChannelWriter {
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 
-    /// Ends the body with an error (after a failure mid-way).
+    /// A handle that can end the body with an error once the writer has
+    /// been handed to (and lost inside) a failed export.
+    pub fn aborter(&self) -> Aborter {
+        Aborter {
+            tx: self.tx.clone(),
+        }
+    }
+}
+
+/// Ends a body with an error (see [`ChannelWriter::aborter`]).
+#[derive(Debug)]
+pub struct Aborter {
+    tx: mpsc::Sender<Item>,
+}
+
+impl Aborter {
+    /// Sends the error; the client sees the response fail, not end.
     pub fn fail(self, why: &str) {
         let _ = self
             .tx

@@ -13,6 +13,7 @@
 //! JSON, an `id` other than the token's `sub` — is [`LookupError`], which
 //! the caller answers as `TOKEN_USER_NOT_FOUND` without creating anything.
 
+use crate::auth::{AuthError, Profile, Verified};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -130,6 +131,30 @@ impl UserLookup {
             body.extend_from_slice(&chunk);
         }
         parse_answer(&body, sub)
+    }
+}
+
+/// Whether a verified token is one the lookup is for: `talk-v4`, carrying
+/// no profile claims (the caller also checks that its `sub` is unknown).
+pub fn wants(v: &Verified) -> bool {
+    v.profile == Profile::TalkV4 && v.identity.username.is_none() && v.identity.email.is_none()
+}
+
+impl UserLookup {
+    /// Fills the token's identity with what the publisher answers; any
+    /// failure is `TOKEN_USER_NOT_FOUND` (logged by reason, never the token).
+    pub async fn complete(&self, token: &str, v: &mut Verified) -> Result<(), AuthError> {
+        match self.find(token, &v.identity.external_id).await {
+            Ok(found) => {
+                v.identity.username = Some(found.username);
+                v.identity.email = found.email;
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("auth: user lookup for an unknown talk-v4 sub failed: {e}");
+                Err(AuthError::UserNotFound)
+            }
+        }
     }
 }
 

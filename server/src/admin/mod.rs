@@ -26,6 +26,5 @@ pub use crate::http::Shared;
 
 /// Runs `f` on the database connection of `st`.
 pub fn with_db<T>(st: &Shared, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
-    let db = st.db.lock().unwrap_or_else(|e| e.into_inner());
-    f(db.conn())
+    f(st.db().conn())
 }

@@ -55,6 +55,11 @@ impl ApiError {
         )
     }
 
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -3,6 +3,7 @@
 //! `DefaultBodyLimit`, [`super::MAX_BODY_BYTES`]).
 
 use super::{ApiError, Shared};
+use crate::admin::lookup;
 use crate::auth::{now, AuthError, Verified, MAX_TOKEN_BYTES};
 use crate::db::User;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -26,31 +27,53 @@ impl FromRequestParts<Shared> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, ApiError> {
-        authenticate(st, &parts.headers).inspect_err(|e| {
-            let route = format!("{} {}", parts.method, parts.uri.path());
-            match e.claim() {
-                Some(c) => eprintln!("auth: rejected token on {route}: {} (claim {c})", e.code()),
-                None => eprintln!("auth: rejected token on {route}: {}", e.code()),
-            }
-        })
+        let route = format!("{} {}", parts.method, parts.uri.path());
+        authenticate(st, &parts.headers, &route).await
     }
 }
 
-fn authenticate(st: &Shared, headers: &HeaderMap) -> Result<AuthUser, ApiError> {
+/// What the [`AuthUser`] extractor does, for handlers whose token is
+/// optional (`/api/graphql`): rejections are logged by code with `route`.
+pub(crate) async fn authenticate(
+    st: &Shared,
+    headers: &HeaderMap,
+    route: &str,
+) -> Result<AuthUser, ApiError> {
+    verify_and_upsert(st, headers)
+        .await
+        .inspect_err(|e| match e.claim() {
+            Some(c) => eprintln!("auth: rejected token on {route}: {} (claim {c})", e.code()),
+            None => eprintln!("auth: rejected token on {route}: {}", e.code()),
+        })
+}
+
+async fn verify_and_upsert(st: &Shared, headers: &HeaderMap) -> Result<AuthUser, ApiError> {
     let token = bearer(headers)?.ok_or(AuthError::Missing)?;
-    let v = st.cfg.verifier.verify(&token, now())?;
-    let db = st.db();
+    let mut v = st.cfg.verifier.verify(&token, now())?;
     if let Some(jti) = &v.jti {
-        if db.is_revoked(v.profile.name(), jti)? {
+        if st.db().is_revoked(v.profile.name(), jti)? {
             return Err(AuthError::Revoked.into());
         }
     }
-    let user = db.upsert_user(&v, now())?;
+    // Talk v4's tokenUserNotFound: an unknown talk-v4 `sub` without profile
+    // claims is looked up at TALK_TOKEN_USER_URL (crate::admin::lookup).
+    if let Some(lookup) = &st.cfg.token_user_lookup {
+        if lookup::wants(&v) {
+            let known = st
+                .db()
+                .find_user(v.profile.name(), &v.identity.external_id)?
+                .is_some();
+            if !known {
+                lookup.complete(&token, &mut v).await?;
+            }
+        }
+    }
+    let user = st.db().upsert_user(&v, now())?;
     Ok(AuthUser { token: v, user })
 }
 
 /// The bearer token of a request, if any (size-checked).
-fn bearer(headers: &HeaderMap) -> Result<Option<String>, AuthError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<String>, AuthError> {
     let Some(v) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };

@@ -10,6 +10,8 @@
 //! | [`story_count`] | `/api/story/count`, `/api/story/count.js`, `/api/story/counts.js` (Coral's count contract, JSONP via [`jsonp`]) |
 //! | [`coral_assets`] | `/assets/js/{file}` (Coral's script paths) |
 //! | [`health`] | `/api/health` |
+//! | [`graphql`] | `/api/graphql` (the admin API: Coral's schema, [`crate::admin`]) |
+//! | [`user_download`] | `/api/user/download` (the comments archive behind an `archiveURL`) |
 //! | [`files`] | `/stream/{*path}`, `/{*path}` (the SDK files; the catch-all loses to every other route) |
 //! | [`publisher`] | the demo site (`WWW_DIR`) |
 //! | [`dev`] | `/login`, `/dev/token`, `/dev/users` (development only) |
@@ -26,6 +28,7 @@ pub mod dev;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod graphql;
 pub mod health;
 pub mod jsonp;
 pub mod publisher;
@@ -34,6 +37,7 @@ pub mod session;
 pub mod story_count;
 pub mod stream_assets;
 pub mod stream_page;
+pub mod user_download;
 
 pub use error::ApiError;
 pub use extract::{ApiForm, ApiJson, AuthUser};
@@ -77,6 +81,8 @@ pub fn stream_router(state: Shared) -> Router {
         .merge(story_count::router())
         .merge(coral_assets::router())
         .merge(health::router())
+        .merge(graphql::router())
+        .merge(user_download::router())
         .merge(files::router())
         .fallback(api_fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -29,6 +29,13 @@ pub fn schema() -> AdminSchema {
         .finish()
 }
 
+/// The process's schema, built on first use (schemas are cheap to share:
+/// an `Arc` inside).
+pub fn shared() -> &'static AdminSchema {
+    static SCHEMA: std::sync::OnceLock<AdminSchema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(schema)
+}
+
 /// Who is calling, as the HTTP layer established it.
 #[derive(Debug, Clone)]
 pub struct Caller {
