@@ -160,7 +160,7 @@ async function onSubmit(event) {
   const text = box.value.trim();
   if (!page.token) {
     formStatus("Sign in to post — your comment stays here.");
-    loginPrompt(page.tokenAuthURL ? { tokenAuthURL: page.tokenAuthURL } : {});
+    loginPrompt();
     return;
   }
   if (!text) {

@@ -36,9 +36,13 @@ export function deprecatedMutation(name, input) {
   if (page.config && page.config.enableDeprecatedEvents === true) emit("mutation." + name, input);
 }
 
-/** The reader asked to sign in: Coral's ShowAuthPopup({view: "SIGN_IN"}) emits both. */
-export function loginPrompt(extra) {
-  emit("loginPrompt", extra);
+/**
+ * The reader asked to sign in: Coral's ShowAuthPopup({view: "SIGN_IN"})
+ * emits both. `loginPrompt` has no data, as Coral's, except the server's
+ * TOKEN_AUTH_URL (Spoke) when it has one, for a handler to redirect to.
+ */
+export function loginPrompt() {
+  emit("loginPrompt", page.tokenAuthURL ? { tokenAuthURL: page.tokenAuthURL } : undefined);
   emit("showAuthPopup", { view: "SIGN_IN" });
 }
 

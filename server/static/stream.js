@@ -58,9 +58,7 @@ async function main() {
     return;
   }
   renderSignedOut();
-  $("sign-in").addEventListener("click", () =>
-    loginPrompt(page.tokenAuthURL ? { tokenAuthURL: page.tokenAuthURL } : {}),
-  );
+  $("sign-in").addEventListener("click", () => loginPrompt());
   wireComments();
   const firstLoad = loadComments();
   try {
