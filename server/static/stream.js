@@ -4,13 +4,14 @@
 // (/stream/stream_client.js) and to the server only with
 // `Authorization: Bearer <token>` (no cookies). Modules: state.js (shared
 // state, API), auth.js (who is signed in), comments.js (list and form),
-// coral-events.js (Coral's event names and payloads).
+// coral-events.js (Coral's event names and payloads), amp.js (the AMP page).
 
 import init, { connect } from "/stream/stream_client.js";
 import { $, addStylesheet, formStatus, page } from "./state.js";
 import { commentCount, loginPrompt } from "./coral-events.js";
 import { onLogin, onLogout, renderSignedOut } from "./auth.js";
 import { highlight, loadComments, wireComments } from "./comments.js";
+import { startAmp } from "./amp.js";
 
 // TOKEN_AUTH_URL (Spoke): where the publisher issues tokens; passed along
 // with `loginPrompt` so a publisher handler may redirect there.
@@ -52,6 +53,11 @@ function markReady() {
 }
 
 async function main() {
+  if ((document.querySelector('meta[name="stream-mode"]') || {}).content === "amp") {
+    wireComments();
+    startAmp();
+    return;
+  }
   if (window.parent === window) {
     $("stream").hidden = true;
     $("not-embedded").hidden = false;

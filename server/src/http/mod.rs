@@ -5,6 +5,7 @@
 //! | module | routes |
 //! | --- | --- |
 //! | [`stream_page`] | `/`, `/embed/stream`, `/static/{file}` (files of [`stream_assets`]) |
+//! | [`amp`] | `/embed/stream/amp` (Coral's AMP page, read only) |
 //! | [`session`] | `/api/session` |
 //! | [`comments`] | `/api/comments` |
 //! | [`story_count`] | `/api/story/count`, `/api/story/count.js`, `/api/story/counts.js` (Coral's count contract, JSONP via [`jsonp`]) |
@@ -22,6 +23,7 @@
 //! body; then one `.merge(module::router())` line in [`stream_router`] or
 //! [`publisher_router`].
 
+pub mod amp;
 pub mod comments;
 pub mod coral_assets;
 pub mod dev;
@@ -76,6 +78,7 @@ pub type Shared = Arc<AppState>;
 pub fn stream_router(state: Shared) -> Router {
     Router::new()
         .merge(stream_page::router())
+        .merge(amp::router())
         .merge(session::router())
         .merge(comments::router())
         .merge(story_count::router())

@@ -11,6 +11,7 @@ const FILES: &[(&str, &str)] = &[
         "coral-events.js",
         include_str!("../../static/coral-events.js"),
     ),
+    ("amp.js", include_str!("../../static/amp.js")),
     ("stream.css", include_str!("../../static/stream.css")),
     ("fonts.css", include_str!("../../static/fonts.css")),
 ];

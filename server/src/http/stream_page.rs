@@ -45,25 +45,32 @@ pub fn stream_csp(cfg: &Config) -> String {
     )
 }
 
-async fn page(State(st): State<Shared>) -> Response {
-    let body = STREAM_HTML
+/// The stream page, filled in; `mode` is `embed` (framed by a publisher
+/// page running the SDK) or `amp` (the read-only AMP page, [`super::amp`]).
+pub fn stream_html(cfg: &Config, mode: &str) -> String {
+    STREAM_HTML
         .replace(
             "{{ALLOWED_ORIGINS}}",
-            &html_escape(&st.cfg.allowed_origins.join(" ")),
+            &html_escape(&cfg.allowed_origins.join(" ")),
         )
-        .replace("{{STREAM_ORIGIN}}", &html_escape(&st.cfg.stream_origin()))
+        .replace("{{STREAM_ORIGIN}}", &html_escape(&cfg.stream_origin()))
         .replace(
             "{{TOKEN_AUTH_URL}}",
-            &html_escape(st.cfg.token_auth_url.as_deref().unwrap_or("")),
-        );
+            &html_escape(cfg.token_auth_url.as_deref().unwrap_or("")),
+        )
+        .replace("{{STREAM_MODE}}", mode)
+}
+
+/// A stream-origin HTML page under `csp`, never sending a Referer.
+pub fn stream_html_page(body: String, csp: &str) -> Response {
     let mut resp = html(body);
-    set_header(
-        &mut resp,
-        header::CONTENT_SECURITY_POLICY,
-        &stream_csp(&st.cfg),
-    );
+    set_header(&mut resp, header::CONTENT_SECURITY_POLICY, csp);
     set_header(&mut resp, header::REFERRER_POLICY, "no-referrer");
     resp
+}
+
+async fn page(State(st): State<Shared>) -> Response {
+    stream_html_page(stream_html(&st.cfg, "embed"), &stream_csp(&st.cfg))
 }
 
 async fn static_file(UrlPath(file): UrlPath<String>) -> Response {
