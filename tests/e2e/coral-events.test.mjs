@@ -109,9 +109,9 @@ test("loginPrompt and showAuthPopup {view: SIGN_IN} from Sign in and from postin
   await context.close();
 });
 
-test("signOut.success {rtt}; signOut.error {rtt, error} keeps the reader signed in", async () => {
+test("signOut.success {rtt}; signOut.error {rtt, error} keeps the reader signed in; mutation.signOut with the flag", async () => {
   const token = await mintToken(server, { user: "bob" });
-  const { page, context, frame } = await open({ storyID: "ev-3", accessToken: token });
+  const { page, context, frame } = await open({ storyID: "ev-3", accessToken: token, enableDeprecatedEvents: true });
   await waitAuth(frame, "signed-in");
   await frame.waitForSelector("#sign-out");
   await page.route(`${server.stream}/api/session`, (r) =>
@@ -120,6 +120,8 @@ test("signOut.success {rtt}; signOut.error {rtt, error} keeps the reader signed 
   await frame.click("#sign-out");
   const [err] = await waitFor(page, "signOut.error");
   assert.deepEqual({ ...err, rtt: 0 }, { rtt: 0, error: { message: "try later", code: "UNAVAILABLE" } });
+  assert.deepEqual((await events(page)).map((e) => e[0]), ["mutation.signOut", "signOut.error"]);
+  assert.deepEqual((await events(page))[0][1], {});
   assert.equal((await frame.textContent("#auth-state")).trim(), "signed-in");
   await page.unroute(`${server.stream}/api/session`);
   await frame.click("#sign-out");
@@ -192,4 +194,27 @@ test("customFontsCSSURL is loaded; disableDefaultFonts drops the stream's defaul
   const bare = await open({ storyID: "ev-5", disableDefaultFonts: true });
   assert.doesNotMatch((await fonts(bare.frame)).family, /system-ui/);
   await bare.context.close();
+});
+
+test("loginPrompt carries {tokenAuthURL} when the server has TOKEN_AUTH_URL", async () => {
+  const spoke = await startServer({ TOKEN_AUTH_URL: "https://publisher.example/token-auth" }, { allowOrigins: [pages.origin] });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    pages.set(
+      "/events-spoke.html",
+      `<!doctype html><div id="coral_thread"></div><script src="${spoke.stream}/embed.js"></script>
+<script>window.__ev = []; Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "ev-6",
+  events: function (e) { e.on("loginPrompt", function (d) { __ev.push(d); }); } });</script>`
+    );
+    await page.goto(pages.origin + "/events-spoke.html");
+    const frame = await streamFrame(page, spoke);
+    await waitAuth(frame, "signed-out");
+    await frame.click("#sign-in");
+    await page.waitForFunction(() => __ev.length === 1);
+    assert.deepEqual(await page.evaluate(() => __ev), [{ tokenAuthURL: "https://publisher.example/token-auth" }]);
+  } finally {
+    await context.close();
+    await spoke.stop();
+  }
 });

@@ -161,6 +161,17 @@ test("Coral's admin embed code: dynamic insertion (async=false, defer=true), cre
   await context.close();
 });
 
+test("the amp option is accepted and ignored: no warning, the stream renders", async () => {
+  const { page, context, consoleLog } = await open(`<div id="coral_thread"></div>
+<script src="${server.stream}/assets/js/embed.js"></script>
+<script>Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, rootURL: "${server.stream}", amp: true });</script>`);
+  const frame = await streamFrame(page, server);
+  await visible(page);
+  await waitAuth(frame, "signed-out");
+  assert.deepEqual(consoleLog.filter((l) => l.type === "warning" || l.type === "error"), []);
+  await context.close();
+});
+
 test("docs/events.md: onAny sees createComment.success with Coral's payload after a comment is posted", async () => {
   const token = await mintToken(server, { user: "bob" });
   const { page, context } = await open(`<div id="coral-embed-stream"></div>
