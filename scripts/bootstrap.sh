@@ -40,4 +40,16 @@ if [ "${1:-}" = "--test" ]; then
     apt-get update -qq >/dev/null
     apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # PostgreSQL for the server suite's second engine (scripts/pg.sh starts a
+  # throwaway cluster). Without root the layer is skipped with one line.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Debian postgresql (server tests on PostgreSQL)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq postgresql >/dev/null
+    else
+      say "PostgreSQL missing and not root: the PostgreSQL test layer will be skipped (sudo apt-get install postgresql)"
+    fi
+  fi
 fi

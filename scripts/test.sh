@@ -22,6 +22,21 @@ if ! cargo test --workspace --quiet >target/native-tests.log 2>&1; then
 fi
 grep -E '^(test result|failures:|---- )|panicked|^error' target/native-tests.log
 
+step "server suite again on PostgreSQL (throwaway cluster: scripts/pg.sh)"
+rm -f target/pg-tests.log
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/stream-pg.XXXXXX")
+if pgurl=$(bash scripts/pg.sh start "$pgdir" 2>target/pg-start.log); then
+  if ! STREAM_TEST_DATABASE_URL="$pgurl" cargo test -p stream-server --quiet >target/pg-tests.log 2>&1; then
+    status=1
+    tail -n 80 target/pg-tests.log
+  fi
+  grep -E '^(test result|failures:|---- )|panicked|^error' target/pg-tests.log
+  bash scripts/pg.sh stop "$pgdir"
+else
+  echo "SKIPPED: PostgreSQL layer: $(tail -n 1 target/pg-start.log)"
+  rm -rf "$pgdir"
+fi
+
 step "browser: wasm-bindgen-test in headless Chromium"
 if ! cargo test --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1; then
   status=1
@@ -47,7 +62,7 @@ node scripts/size.mjs || status=1
 # One closing line over every runner: cargo's "N passed; N failed" and
 # node's "# pass N" / "# fail N". A failing layer without counts (lint,
 # types, size) still makes the failed count non-zero.
-read -r passed failed < <(cat target/native-tests.log target/browser-tests.log \
+read -r passed failed < <(cat target/native-tests.log target/pg-tests.log target/browser-tests.log \
   target/e2e-tests.log target/e2e-3pc-tests.log 2>/dev/null | awk '
   /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
   /^# pass [0-9]+$/ { p += $3 } /^# fail [0-9]+$/ { f += $3 }

@@ -3,7 +3,74 @@
 use crate::admin::lookup::UserLookup;
 use crate::auth::{Profile, ProfileConfig, Verifier};
 use crate::random::random_hex;
+use std::fmt;
 use std::path::PathBuf;
+use url::Url;
+
+/// Where users, comments and signed-out token ids live.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (`DATABASE_PATH`, or `DATABASE_URL=sqlite:<path>`).
+    Sqlite(PathBuf),
+    /// A PostgreSQL server (`DATABASE_URL=postgres://…`).
+    Postgres(String),
+}
+
+impl Database {
+    /// For logs: the path, or the URL with its password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        match self {
+            Database::Sqlite(p) => format!("sqlite {}", p.display()),
+            Database::Postgres(u) => match Url::parse(u) {
+                Ok(mut url) => {
+                    if url.password().is_some() {
+                        let _ = url.set_password(Some("***"));
+                    }
+                    format!("postgres {url}")
+                }
+                Err(_) => "postgres (unparsable URL)".into(),
+            },
+        }
+    }
+
+    /// Reads `DATABASE_URL` (wins) or `DATABASE_PATH`; both set is an error.
+    fn from_vars(url: Option<String>, path: Option<String>) -> Result<Database, String> {
+        let url = match (url, path) {
+            (Some(_), Some(_)) => {
+                return Err("set DATABASE_URL or DATABASE_PATH, not both".into());
+            }
+            (None, path) => {
+                let p = path.unwrap_or_else(|| "./data/stream.sqlite3".into());
+                return Ok(Database::Sqlite(PathBuf::from(p)));
+            }
+            (Some(url), None) => url,
+        };
+        if let Some(p) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if p.is_empty() {
+                return Err("DATABASE_URL=sqlite: names no file".into());
+            }
+            return Ok(Database::Sqlite(PathBuf::from(p)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return match Url::parse(&url) {
+                Ok(u) if u.host_str().is_some() => Ok(Database::Postgres(url)),
+                _ => Err(
+                    "DATABASE_URL is not a URL like postgres://user:password@host:5432/db".into(),
+                ),
+            };
+        }
+        Err("DATABASE_URL must start with postgres://, postgresql:// or sqlite:".into())
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
@@ -18,8 +85,8 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// `DIST_DIR` (default `./dist`).
     pub dist_dir: PathBuf,
-    /// `DATABASE_PATH` (default `./data/stream.sqlite3`).
-    pub database_path: PathBuf,
+    /// `DATABASE_URL` or `DATABASE_PATH` (default `./data/stream.sqlite3`).
+    pub database: Database,
     /// `ALLOWED_ORIGINS` (default the publisher demo origin).
     pub allowed_origins: Vec<String>,
     /// `TOKEN_AUTH_URL`: where the stream's Sign in sends Spoke users (informational).
@@ -113,8 +180,7 @@ impl Config {
         }
         let www_dir = PathBuf::from(get("WWW_DIR").unwrap_or_else(|| "./www".into()));
         let dist_dir = PathBuf::from(get("DIST_DIR").unwrap_or_else(|| "./dist".into()));
-        let database_path =
-            PathBuf::from(get("DATABASE_PATH").unwrap_or_else(|| "./data/stream.sqlite3".into()));
+        let database = Database::from_vars(get("DATABASE_URL"), get("DATABASE_PATH"))?;
         let allowed_origins = match get("ALLOWED_ORIGINS") {
             None => vec![format!("http://localhost:{publisher_port}")],
             Some(v) => {
@@ -277,7 +343,7 @@ impl Config {
             stream_port,
             www_dir,
             dist_dir,
-            database_path,
+            database,
             allowed_origins,
             token_auth_url,
             token_user_lookup,

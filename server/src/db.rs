@@ -1,16 +1,17 @@
-//! SQLite storage: users, comments, signed-out token ids.
+//! The SQLite handle of the admin API (`crate::admin`) and its CLI,
+//! transitional: the server itself stores through [`crate::store::Store`]
+//! (SQLite or PostgreSQL); `crate::admin` moves there next. On SQLite this
+//! opens the same file, and its migrations bring a database written by an
+//! older server to the schema `store`'s first migration describes.
 //!
 //! The schema is versioned with `PRAGMA user_version` and migrated on open.
 //! Every write runs in one transaction, so a failure never leaves a
 //! half-written user or comment behind.
 
-use crate::auth::{AuthError, Identity, Organization, Verified};
+use crate::auth::{AuthError, Verified};
+pub use crate::store::{default_username, Author, Comment, StoryKey, User};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
 use std::path::Path;
-
-mod counts;
-pub use counts::{StoryCount, StoryRef};
 
 /// Schema migrations; index + 1 is the resulting `user_version`.
 const MIGRATIONS: &[&str] = &[
@@ -70,60 +71,6 @@ const MIGRATIONS: &[&str] = &[
         used_at    INTEGER
     );",
 ];
-
-/// A stored user, as shown in the stream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    /// Internal id.
-    #[serde(skip)]
-    pub id: i64,
-    /// Profile that created it.
-    pub profile: String,
-    /// External id (`user.id` / `sub`).
-    #[serde(rename = "id")]
-    pub external_id: String,
-    /// Email (never sent to the stream page).
-    #[serde(skip)]
-    pub email: Option<String>,
-    /// Display name.
-    pub username: String,
-    /// Badges (may be empty).
-    pub badges: Vec<String>,
-    /// Coral role, if any.
-    pub role: Option<String>,
-    /// Account management URL.
-    pub url: Option<String>,
-    /// Spoke organizations.
-    pub organizations: Option<Vec<Organization>>,
-    /// `iat` of the token that last updated the user.
-    #[serde(skip)]
-    pub last_iat: Option<i64>,
-}
-
-/// A stored comment with its author.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Comment {
-    /// Comment id.
-    pub id: i64,
-    /// Text.
-    pub body: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Author's public fields.
-    pub author: Author,
-}
-
-/// The public part of a comment author.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Author {
-    /// Display name.
-    pub username: String,
-    /// Badges.
-    pub badges: Vec<String>,
-    /// Coral role.
-    pub role: Option<String>,
-}
 
 /// What went wrong in the store.
 #[derive(Debug)]
@@ -457,46 +404,4 @@ fn row_comment(r: &rusqlite::Row<'_>) -> rusqlite::Result<Comment> {
             role: r.get(5)?,
         },
     })
-}
-
-fn default_username(id: &Identity) -> String {
-    // Never show a full email address as a name: use its local part.
-    match id.external_id.split_once('@') {
-        Some((local, _)) if !local.is_empty() => local.to_string(),
-        _ => id.external_id.clone(),
-    }
-}
-
-/// Which story comments belong to: `storyID`, falling back to `storyURL`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoryKey {
-    /// `id:<storyID>` or `url:<storyURL>`.
-    pub key: String,
-    /// The storyID given.
-    pub story_id: Option<String>,
-    /// The storyURL given.
-    pub story_url: Option<String>,
-}
-
-impl StoryKey {
-    /// Builds the key; `None` when neither is given (or either is over 2 KiB).
-    pub fn new(story_id: Option<&str>, story_url: Option<&str>) -> Option<StoryKey> {
-        let clean = |s: Option<&str>| {
-            s.map(str::trim)
-                .filter(|s| !s.is_empty() && s.len() <= 2048)
-                .map(str::to_string)
-        };
-        let story_id = clean(story_id);
-        let story_url = clean(story_url);
-        let key = match (&story_id, &story_url) {
-            (Some(id), _) => format!("id:{id}"),
-            (None, Some(url)) => format!("url:{url}"),
-            (None, None) => return None,
-        };
-        Some(StoryKey {
-            key,
-            story_id,
-            story_url,
-        })
-    }
 }

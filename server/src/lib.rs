@@ -3,7 +3,7 @@
 //! Two origins in one process: the publisher demo site (`www/`) and the
 //! stream origin (SDK files from `dist/`, the stream page and its JSON API).
 //! Tokens are verified per the `coral`, `talk-v4` and `token` profiles
-//! ([`auth`]); users and comments live in SQLite ([`db`]).
+//! ([`auth`]); users and comments live in SQLite or PostgreSQL ([`store`]).
 
 pub mod admin;
 pub mod auth;
@@ -12,6 +12,7 @@ pub mod db;
 pub mod dev;
 pub mod http;
 pub mod random;
+pub mod store;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -46,12 +47,22 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
     if default_origins {
         cfg.allowed_origins = vec![cfg.publisher_origin()];
     }
-    let db = db::Db::open(&cfg.database_path).map_err(|e| {
-        format!(
-            "cannot open DATABASE_PATH={}: {e}",
-            cfg.database_path.display()
-        )
-    })?;
+    // On SQLite the admin API's handle (transitional, `db`) opens the file
+    // first: its migrations bring a file of an older server up to date.
+    let admin_db = match &cfg.database {
+        config::Database::Sqlite(path) => {
+            let path = path.clone();
+            let db = tokio::task::spawn_blocking(move || db::Db::open(&path))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("cannot open {}: {e}", cfg.database.redacted()))?;
+            Some(Mutex::new(db))
+        }
+        config::Database::Postgres(_) => None,
+    };
+    let store = store::Store::open(&cfg.database)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", cfg.database.redacted()))?;
 
     println!("publisher: {}/", cfg.publisher_origin());
     println!("stream: {}/", cfg.stream_origin());
@@ -67,14 +78,15 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
         },
         cfg.profile_names().join(", "),
         cfg.allowed_origins.join(" "),
-        cfg.database_path.display()
+        cfg.database.redacted()
     );
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
 
     let state = Arc::new(http::AppState {
         cfg,
-        db: Mutex::new(db),
+        store: store.clone(),
+        admin_db,
     });
     let publisher = http::publisher_router(state.clone());
     let stream_app = http::stream_router(state.clone());
@@ -120,5 +132,6 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
         }
     })
     .await;
+    store.close().await;
     Ok(())
 }

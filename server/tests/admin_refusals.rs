@@ -18,7 +18,7 @@ async fn every_operation_is_refused_without_admin_rights_and_changes_nothing() {
     let expired_admin = sso("ada", "ada", "ada@example.com", "ADMIN", t - 7200, t - 60);
     let revoked = api.cli_token("to-revoke");
     let id = {
-        let db = api.state.db();
+        let db = api.state.admin_db().unwrap();
         stream_server::admin::tokens::all_active(db.conn()).unwrap()[0]
             .0
             .id

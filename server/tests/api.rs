@@ -9,7 +9,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn session_and_comments_flow() {
-    let e = env("flow", &[]);
+    let e = env("flow", &[]).await;
     let bob = e.token(json!({"user": "bob"})).await;
     let (s, v) = e.session(&bob).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -63,7 +63,7 @@ async fn session_and_comments_flow() {
 
 #[tokio::test]
 async fn rejections_carry_codes() {
-    let e = env("reject", &[]);
+    let e = env("reject", &[]).await;
     let expired = e.token(json!({"user": "bob", "expired": true})).await;
     let (s, v) = e.session(&expired).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -125,7 +125,7 @@ async fn rejections_carry_codes() {
 
 #[tokio::test]
 async fn sign_out_revokes_the_jti() {
-    let e = env("signout", &[]);
+    let e = env("signout", &[]).await;
     let bob = e.token(json!({"user": "bob"})).await;
     let (s, _) = e.api("DELETE", "/api/session", Some(&bob), None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
@@ -144,7 +144,7 @@ async fn sign_out_revokes_the_jti() {
 
 #[tokio::test]
 async fn other_profiles_through_http() {
-    let e = env("profiles", common::ALL_PROFILES);
+    let e = env("profiles", common::ALL_PROFILES).await;
     for (user, name, profile) in [
         ("tess", "tess", "talk-v4"),
         ("spoke-admin", "Admin User", "token"),
@@ -160,7 +160,7 @@ async fn other_profiles_through_http() {
 
 #[tokio::test]
 async fn json_bodies_need_their_content_type() {
-    let e = env("ctype", &[]);
+    let e = env("ctype", &[]).await;
     let bob = e.token(json!({"user": "bob"})).await;
     let (s, _, b) = common::send(
         e.stream(),

@@ -30,7 +30,7 @@ async fn dev_token(e: &Env, uri: &str, headers: &[(&str, &str)]) -> (StatusCode,
 
 #[tokio::test]
 async fn dns_rebinding_host_is_refused_on_every_dev_route() {
-    let e = env("rebind", &[]);
+    let e = env("rebind", &[]).await;
     // The page of a rebinding attack is same-origin in the browser: only
     // its Host names it.
     for host in [
@@ -83,7 +83,7 @@ async fn dns_rebinding_host_is_refused_on_every_dev_route() {
 
 #[tokio::test]
 async fn cross_site_token_requests_are_refused() {
-    let e = env("crosssite", &[]);
+    let e = env("crosssite", &[]).await;
     let host = ("host", PUBLISHER_HOST);
     // A cross-site page can send text/plain (and forms) without a preflight.
     for ct in [
@@ -152,7 +152,7 @@ async fn cross_site_token_requests_are_refused() {
 
 #[tokio::test]
 async fn login_post_must_be_a_same_origin_form_post() {
-    let e = env("loginpost", &[]);
+    let e = env("loginpost", &[]).await;
     let post = |headers: Vec<(&'static str, &'static str)>| {
         let app = e.publisher();
         async move {
@@ -231,7 +231,7 @@ fn login_return_resolves_on_the_publisher_origin() {
 
 #[tokio::test]
 async fn login_redirect_never_starts_with_two_slashes() {
-    let e = env("return", &[]);
+    let e = env("return", &[]).await;
     for bad in [
         "%2F.%2F%2Findex.html",
         "%2F%5Cattacker.example",
@@ -256,7 +256,7 @@ async fn login_redirect_never_starts_with_two_slashes() {
 
 #[tokio::test]
 async fn login_carries_the_nonce_into_every_profile_token() {
-    let e = env("nonce", common::ALL_PROFILES);
+    let e = env("nonce", common::ALL_PROFILES).await;
     let (s, h, b) = send(
         e.publisher(),
         "GET",
@@ -294,7 +294,7 @@ async fn login_carries_the_nonce_into_every_profile_token() {
 
 #[tokio::test]
 async fn dev_token_takes_a_nonce_and_refuses_bad_ones() {
-    let e = env("devnonce", &[]);
+    let e = env("devnonce", &[]).await;
     let (s, v) = e.mint(json!({"user": "alice", "nonce": NONCE})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["claims"]["nonce"], NONCE);

@@ -6,11 +6,12 @@ use axum::body::Body;
 use axum::http::{header, StatusCode};
 use common::{cfg_with, env, send, state_env, temp_dir};
 use std::path::PathBuf;
+use stream_server::config::Database;
 use stream_server::http::publisher_router;
 
 #[tokio::test]
 async fn static_files_have_types_cors_and_no_cache() {
-    let e = env("static", &[]);
+    let e = env("static", &[]).await;
     for (path, ct) in [
         ("/embed.js", "text/javascript; charset=utf-8"),
         ("/embed.mjs", "text/javascript; charset=utf-8"),
@@ -48,7 +49,8 @@ async fn stream_page_headers() {
             "ALLOWED_ORIGINS",
             "https://news.example, http://localhost:3000",
         )],
-    );
+    )
+    .await;
     let (s, h, b) = send(
         e.stream(),
         "GET",
@@ -83,7 +85,7 @@ async fn stream_page_headers() {
 
 #[tokio::test]
 async fn publisher_pages_substitute_origins_and_set_referrer_policy() {
-    let e = env("publisher", &[]);
+    let e = env("publisher", &[]).await;
     let (s, h, b) = send(e.publisher(), "GET", "/", &[], Body::empty()).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
@@ -99,7 +101,7 @@ async fn publisher_pages_substitute_origins_and_set_referrer_policy() {
 
 #[tokio::test]
 async fn login_form_redirects_with_the_token_in_the_fragment() {
-    let e = env("login", &[]);
+    let e = env("login", &[]).await;
     let (s, _, b) = send(
         e.publisher(),
         "GET",
@@ -155,7 +157,7 @@ async fn production_mode_has_no_dev_routes() {
     )
     .unwrap();
     assert!(cfg.generated.is_empty());
-    let state = state_env(cfg).state;
+    let state = state_env(cfg, "prod").await.state;
     let (s, _, _) = send(
         publisher_router(state.clone()),
         "POST",
@@ -176,7 +178,10 @@ fn config_defaults_and_refusals() {
     assert_eq!(c.publisher_port, 3000);
     assert_eq!(c.stream_port, 3001);
     assert_eq!(c.allowed_origins, vec!["http://localhost:3000"]);
-    assert_eq!(c.database_path, PathBuf::from("./data/stream.sqlite3"));
+    assert_eq!(
+        c.database,
+        Database::Sqlite(PathBuf::from("./data/stream.sqlite3"))
+    );
     assert_eq!(c.generated.len(), 1);
     assert_eq!(c.generated[0].0, "CORAL_SSO_SECRET");
     assert_eq!(c.verifier.profiles.len(), 1);
@@ -238,4 +243,39 @@ fn config_defaults_and_refusals() {
     );
     // Debug output never shows a secret.
     assert!(!format!("{:?}", c.verifier).contains("\"t\""));
+}
+
+#[test]
+fn database_url_picks_the_engine_and_never_prints_the_password() {
+    let db = |vars: &[(&str, &str)]| cfg_with(vars, &[]).map(|c| c.database);
+    let pg = "postgres://app:s3cret@db.internal:5432/stream";
+    assert_eq!(
+        db(&[("DATABASE_URL", pg)]).unwrap(),
+        Database::Postgres(pg.into())
+    );
+    assert_eq!(
+        db(&[("DATABASE_URL", "sqlite:/var/lib/s.db")]).unwrap(),
+        Database::Sqlite(PathBuf::from("/var/lib/s.db"))
+    );
+    assert_eq!(
+        db(&[("DATABASE_PATH", "x.db")]).unwrap(),
+        Database::Sqlite(PathBuf::from("x.db"))
+    );
+    let shown = db(&[("DATABASE_URL", pg)]).unwrap().redacted();
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("db.internal:5432/stream"), "{shown}");
+    assert!(!format!("{:?}", db(&[("DATABASE_URL", pg)]).unwrap()).contains("s3cret"));
+    for (vars, want) in [
+        (vec![("DATABASE_URL", "mysql://x/y")], "DATABASE_URL"),
+        (vec![("DATABASE_URL", "postgres://")], "DATABASE_URL"),
+        (vec![("DATABASE_URL", "sqlite:")], "DATABASE_URL"),
+        (
+            vec![("DATABASE_URL", pg), ("DATABASE_PATH", "x.db")],
+            "not both",
+        ),
+    ] {
+        let err = db(&vars).unwrap_err();
+        assert!(err.contains(want), "{err}");
+        assert!(!err.contains("s3cret"), "{err}");
+    }
 }

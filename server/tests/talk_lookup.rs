@@ -96,7 +96,7 @@ async fn unknown_subs_are_looked_up_once_and_failures_create_nothing() {
     let (url, issuer) = fake_issuer().await;
     let v = vars(&url);
     let refs: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let env = state_env(cfg_with(&refs, &[]).unwrap());
+    let env = state_env(cfg_with(&refs, &[]).unwrap(), "talk_lookup_1").await;
     let session = |token: String| {
         let app = stream_router(env.state.clone());
         async move {
@@ -123,7 +123,13 @@ async fn unknown_subs_are_looked_up_once_and_failures_create_nothing() {
         uma,
         "the token is the bearer"
     );
-    let stored = env.state.db().find_user("talk-v4", "uma").unwrap().unwrap();
+    let stored = env
+        .state
+        .store
+        .find_user("talk-v4", "uma")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.email.as_deref(), Some("uma@pub.test"));
     // Known now: no second lookup. Profile claims: no lookup at all.
     assert_eq!(session(uma).await.0, 200);
@@ -152,7 +158,12 @@ async fn unknown_subs_are_looked_up_once_and_failures_create_nothing() {
             "{sub}: one attempt"
         );
         assert!(
-            env.state.db().find_user("talk-v4", sub).unwrap().is_none(),
+            env.state
+                .store
+                .find_user("talk-v4", sub)
+                .await
+                .unwrap()
+                .is_none(),
             "{sub}: nothing created"
         );
     }
@@ -165,7 +176,7 @@ async fn an_unreachable_lookup_is_token_user_not_found() {
     drop(l);
     let v = vars(&url);
     let refs: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let env = state_env(cfg_with(&refs, &[]).unwrap());
+    let env = state_env(cfg_with(&refs, &[]).unwrap(), "talk_lookup_2").await;
     let auth = format!("Bearer {}", talk_token("nobody-home", json!({})));
     let (s, _, b) = send(
         stream_router(env.state.clone()),

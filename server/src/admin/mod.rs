@@ -24,7 +24,17 @@ pub mod tokens;
 /// The server's shared state, as the HTTP layer holds it.
 pub use crate::http::Shared;
 
-/// Runs `f` on the database connection of `st`.
-pub fn with_db<T>(st: &Shared, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
-    f(st.db().conn())
+/// Runs `f` on the admin API's SQLite connection of `st` (transitional:
+/// see `crate::db`; with `DATABASE_URL=postgres://…` there is none yet and
+/// the admin API answers `INTERNAL_ERROR` until its queries move to
+/// `crate::store`).
+pub fn with_db<T>(
+    st: &Shared,
+    f: impl FnOnce(&rusqlite::Connection) -> T,
+) -> Result<T, error::AdminError> {
+    let Some(db) = st.admin_db() else {
+        eprintln!("admin: the admin API runs on SQLite only for now");
+        return Err(error::AdminError::Internal);
+    };
+    Ok(f(db.conn()))
 }

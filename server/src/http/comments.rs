@@ -3,7 +3,7 @@
 use super::extract::{ApiJson, AuthUser};
 use super::{ApiError, Shared};
 use crate::auth::now;
-use crate::db::StoryKey;
+use crate::store::StoryKey;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -51,9 +51,8 @@ async fn list(
     Query(q): Query<StoryRef>,
 ) -> Result<impl IntoResponse, ApiError> {
     let story = q.key()?;
-    let db = st.db();
-    let comments = db.comments(&story, PAGE_SIZE)?;
-    let count = db.comment_count(&story)?;
+    let comments = st.store.comments(&story, PAGE_SIZE).await?;
+    let count = st.store.comment_count(&story).await?;
     Ok(Json(json!({
         "storyID": story.story_id,
         "storyURL": story.story_url,
@@ -90,6 +89,6 @@ async fn create(
             format!("comments are limited to {MAX_COMMENT_CHARS} characters"),
         ));
     }
-    let comment = st.db().add_comment(user.id, &story, text, now())?;
+    let comment = st.store.add_comment(&user, &story, text, now()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "comment": comment }))))
 }

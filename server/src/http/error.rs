@@ -3,9 +3,9 @@
 //! here, so the HTTP status of a domain error is decided in this file only.
 
 use crate::auth::AuthError;
-use crate::db::DbError;
 use crate::dev::guard::Refusal;
 use crate::dev::DevError;
+use crate::store::StoreError;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -108,10 +108,10 @@ impl From<DevError> for ApiError {
     }
 }
 
-impl From<DbError> for ApiError {
-    fn from(e: DbError) -> Self {
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
         match e {
-            DbError::Auth(a) => a.into(),
+            StoreError::Auth(a) => a.into(),
             other => ApiError::internal(other),
         }
     }

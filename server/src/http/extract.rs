@@ -5,7 +5,7 @@
 use super::{ApiError, Shared};
 use crate::admin::lookup;
 use crate::auth::{now, AuthError, Verified, MAX_TOKEN_BYTES};
-use crate::db::User;
+use crate::store::User;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -51,7 +51,7 @@ async fn verify_and_upsert(st: &Shared, headers: &HeaderMap) -> Result<AuthUser,
     let token = bearer(headers)?.ok_or(AuthError::Missing)?;
     let mut v = st.cfg.verifier.verify(&token, now())?;
     if let Some(jti) = &v.jti {
-        if st.db().is_revoked(v.profile.name(), jti)? {
+        if st.store.is_revoked(v.profile.name(), jti).await? {
             return Err(AuthError::Revoked.into());
         }
     }
@@ -60,15 +60,16 @@ async fn verify_and_upsert(st: &Shared, headers: &HeaderMap) -> Result<AuthUser,
     if let Some(lookup) = &st.cfg.token_user_lookup {
         if lookup::wants(&v) {
             let known = st
-                .db()
-                .find_user(v.profile.name(), &v.identity.external_id)?
+                .store
+                .find_user(v.profile.name(), &v.identity.external_id)
+                .await?
                 .is_some();
             if !known {
                 lookup.complete(&token, &mut v).await?;
             }
         }
     }
-    let user = st.db().upsert_user(&v, now())?;
+    let user = st.store.upsert_user(&v, now()).await?;
     Ok(AuthUser { token: v, user })
 }
 

@@ -60,8 +60,9 @@ async fn caller(st: &Shared, headers: &HeaderMap, route: &str) -> Result<Caller,
         Some(t) if pat::looks_like(&t) => Some(pat_actor(st, &t)?),
         Some(_) => {
             let user = authenticate(st, headers, route).await?.user;
-            let found =
-                with_db(st, |c| store::user_by_row(c, user.id)).map_err(ApiError::internal)?;
+            let found = with_db(st, |c| store::user_by_row(c, user.id))
+                .map_err(|e| ApiError::internal(e.code()))?
+                .map_err(ApiError::internal)?;
             let user = found.ok_or_else(|| ApiError::internal("user vanished after sign-in"))?;
             Some(Actor {
                 user,
@@ -87,7 +88,10 @@ fn pat_actor(st: &Shared, secret: &str) -> Result<Actor, ApiError> {
             "not a personal access token of this server",
         ));
     }
-    match with_db(st, |c| tokens::find_pat(c, secret)).map_err(ApiError::internal)? {
+    let found = with_db(st, |c| tokens::find_pat(c, secret))
+        .map_err(|e| ApiError::internal(e.code()))?
+        .map_err(ApiError::internal)?;
+    match found {
         PatLookup::Active(t, owner) => Ok(Actor {
             user: *owner,
             token_id: Some(t.id),

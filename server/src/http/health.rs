@@ -1,6 +1,6 @@
 //! `GET /api/health`: liveness, schema version and the enabled profiles.
 
-use super::Shared;
+use super::{ApiError, Shared};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,11 +11,12 @@ pub fn router() -> Router<Shared> {
     Router::new().route("/api/health", get(health))
 }
 
-async fn health(State(st): State<Shared>) -> Json<Value> {
-    Json(json!({
+async fn health(State(st): State<Shared>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({
         "ok": true,
-        "schemaVersion": st.db().schema_version(),
+        "engine": st.store.engine().name(),
+        "schemaVersion": st.store.schema_version().await?,
         "profiles": st.cfg.profile_names(),
         "production": st.cfg.production,
-    }))
+    })))
 }

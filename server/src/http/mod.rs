@@ -46,6 +46,7 @@ pub use extract::{ApiForm, ApiJson, AuthUser};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode};
 use axum::middleware;
@@ -55,19 +56,25 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// Largest accepted request body (16 KiB).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// Shared state of both origins.
+/// Shared state of both origins. Nothing else is state: every instance
+/// sharing the database answers the same.
 #[derive(Debug)]
 pub struct AppState {
     /// Configuration (with the actual bound ports).
     pub cfg: Config,
-    /// The database.
-    pub db: Mutex<Db>,
+    /// Users, comments, signed-out token ids.
+    pub store: Store,
+    /// The admin API's SQLite handle (transitional, see `crate::db`);
+    /// `None` on PostgreSQL.
+    pub admin_db: Option<Mutex<Db>>,
 }
 
 impl AppState {
-    /// The database (a panic elsewhere never locks it for good).
-    pub fn db(&self) -> MutexGuard<'_, Db> {
-        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    /// The admin API's SQLite handle, if any (transitional, see `crate::db`).
+    pub fn admin_db(&self) -> Option<MutexGuard<'_, Db>> {
+        self.admin_db
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 

@@ -36,6 +36,8 @@ async fn delete(
             "tokens without jti and exp cannot be signed out in the stream; the publisher calls logout()",
         ));
     };
-    st.db().revoke(token.profile.name(), jti, exp, now())?;
+    st.store
+        .revoke(token.profile.name(), jti, exp, now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

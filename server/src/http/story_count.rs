@@ -15,7 +15,7 @@
 
 use super::jsonp::{self, Callback};
 use super::{ApiError, Shared};
-use crate::db::{DbError, StoryCount, StoryRef};
+use crate::store::{StoreError, StoryCount, StoryRef};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -179,9 +179,12 @@ impl CountQuery {
     }
 
     /// The one story of Coral's per-story endpoints, counted.
-    fn count_one(&self, st: &Shared) -> Result<StoryCount, ApiError> {
+    async fn count_one(&self, st: &Shared) -> Result<StoryCount, ApiError> {
         let story = story_ref(self.get("id"), self.get("url"))?;
-        Ok(lookup(st, &[story])?.remove(0))
+        lookup(st, &[story])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::internal("no count for the story asked"))
     }
 
     fn respond(&self, data: &Value, jsonp: bool) -> Response {
@@ -193,20 +196,20 @@ impl CountQuery {
     }
 }
 
-fn lookup(st: &Shared, stories: &[StoryRef]) -> Result<Vec<StoryCount>, DbError> {
-    st.db().story_counts(stories)
+async fn lookup(st: &Shared, stories: &[StoryRef]) -> Result<Vec<StoryCount>, StoreError> {
+    st.store.story_counts(stories).await
 }
 
 /// `GET /api/story/count`: `{count}`.
 async fn count_json(State(st): State<Shared>, q: CountQuery) -> Result<Response, ApiError> {
-    let c = q.count_one(&st)?;
+    let c = q.count_one(&st).await?;
     Ok(q.respond(&json!({ "count": c.count }), false))
 }
 
 /// `GET /api/story/count.js`: Coral's JSONP answer for one badge.
 async fn count_jsonp(State(st): State<Shared>, q: CountQuery) -> Result<Response, ApiError> {
     let reference = q.get("ref").ok_or(CountError::RefMissing)?;
-    let c = q.count_one(&st)?;
+    let c = q.count_one(&st).await?;
     let text = count_text(c.count);
     let data = json!({
         "ref": reference,
@@ -254,7 +257,7 @@ pub fn batch(p: &[(String, String)]) -> Result<Vec<Asked<'_>>, CountError> {
 async fn counts_jsonp(State(st): State<Shared>, q: CountQuery) -> Result<Response, ApiError> {
     let asked = batch(&q.pairs)?;
     let valid: Vec<StoryRef> = asked.iter().filter_map(|a| a.story.clone().ok()).collect();
-    let mut found = lookup(&st, &valid)?.into_iter();
+    let mut found = lookup(&st, &valid).await?.into_iter();
     let counts: Vec<Value> = asked
         .iter()
         .map(|a| match &a.story {

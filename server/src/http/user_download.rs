@@ -57,6 +57,7 @@ async fn download(
         .ok_or(link_error(LinkError::Unknown))?;
     let at = now();
     let (user, created_at) = with_db(&st, |c| tokens::redeem_download(c, &secret, at))
+        .map_err(|e| ApiError::internal(e.code()))?
         .map_err(ApiError::internal)?
         .map_err(link_error)?;
     eprintln!(
@@ -68,9 +69,11 @@ async fn download(
     let (state, row_id) = (st.clone(), user.row_id);
     tokio::task::spawn_blocking(move || {
         let written = export::write_archive(writer, at, |after| {
+            // No admin handle (PostgreSQL, transitional): the source fails.
             with_db(&state, |c| {
                 store::export_page(c, row_id, created_at, after, PAGE)
             })
+            .unwrap_or(Err(rusqlite::Error::InvalidQuery))
         });
         match written {
             Ok(mut w) => {

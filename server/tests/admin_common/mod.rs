@@ -42,9 +42,15 @@ pub async fn start(name: &str) -> Api {
         &[],
     )
     .unwrap();
+    // The admin API's SQLite handle first (its migrations), then the store
+    // on the same file (see stream_server::db).
+    let admin_db = Db::open(&db_path).unwrap();
     let state = Arc::new(AppState {
         cfg,
-        db: Mutex::new(Db::open(&db_path).unwrap()),
+        store: stream_server::store::Store::open_sqlite(&db_path)
+            .await
+            .unwrap(),
+        admin_db: Some(Mutex::new(admin_db)),
     });
     let app = stream_router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -122,7 +128,7 @@ impl Api {
 
     /// Everything a refused call must leave untouched.
     pub fn snapshot(&self) -> Vec<String> {
-        let db = self.state.db();
+        let db = self.state.admin_db().unwrap();
         let mut out = Vec::new();
         for sql in [
             "SELECT group_concat(username || '|' || coalesce(email, '') || '|' || coalesce(deleted_at, ''), ';') FROM users",

@@ -6,12 +6,13 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
+use sqlx::Connection as _;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use stream_server::config::Config;
-use stream_server::db::Db;
+use std::sync::Arc;
+use stream_server::config::{Config, Database};
 use stream_server::http::{publisher_router, stream_router, AppState};
+use stream_server::store::Store;
 use tower::ServiceExt;
 
 /// The `Host` a browser sends to the default publisher origin.
@@ -54,8 +55,8 @@ pub struct Env {
     pub state: Arc<AppState>,
 }
 
-/// An app with demo `www/` and `dist/` files and an in-memory database.
-pub fn env(name: &str, vars: &[(&str, &str)]) -> Env {
+/// An app with demo `www/` and `dist/` files and a fresh database.
+pub async fn env(name: &str, vars: &[(&str, &str)]) -> Env {
     let root = temp_dir(name);
     let www = root.join("www");
     let dist = root.join("dist");
@@ -87,17 +88,60 @@ pub fn env(name: &str, vars: &[(&str, &str)]) -> Env {
         all.push((k, v.to_string()));
     }
     let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    state_env(cfg_with(&refs, &[]).unwrap())
+    state_env(cfg_with(&refs, &[]).unwrap(), name).await
 }
 
-/// An app for a given configuration, with an in-memory database.
-pub fn state_env(cfg: Config) -> Env {
+/// An app for a given configuration, with a fresh database.
+pub async fn state_env(cfg: Config, name: &str) -> Env {
     Env {
         state: Arc::new(AppState {
             cfg,
-            db: Mutex::new(Db::open_in_memory().unwrap()),
+            store: store(name).await,
+            admin_db: None,
         }),
     }
+}
+
+/// The engine the server suite runs against: PostgreSQL when
+/// `STREAM_TEST_DATABASE_URL` names a server (scripts/test.sh starts a
+/// throwaway cluster), else SQLite.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("STREAM_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+/// A fresh, empty database for one test: a new PostgreSQL database named
+/// after the test (dropped first if a previous run left it), or a new
+/// SQLite file in a temporary directory.
+pub async fn database(name: &str) -> Database {
+    match postgres_url() {
+        Some(admin) => {
+            let db = format!(
+                "t_{}",
+                name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            );
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            Database::Postgres(format!("{base}/{db}"))
+        }
+        None => Database::Sqlite(temp_dir(&format!("db-{name}")).join("stream.sqlite3")),
+    }
+}
+
+/// A fresh store (see [`database`]).
+pub async fn store(name: &str) -> Store {
+    Store::open(&database(name).await).await.unwrap()
 }
 
 /// Sends one request through `app`: (status, headers, body).

@@ -107,5 +107,5 @@ pub fn with_conn<T>(
     let st = ctx
         .data::<super::Shared>()
         .map_err(|_| AdminError::Internal)?;
-    Ok(super::with_db(st, f))
+    super::with_db(st, f)
 }

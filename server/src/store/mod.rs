@@ -1,0 +1,198 @@
+//! Storage: one interface, [`Store`], over two engines.
+//!
+//! * **SQLite** (the default, nothing to install): one file, WAL journal,
+//!   `synchronous = FULL` (a commit is on disk before the API answers),
+//!   foreign keys on, a 5 s busy timeout; writes take the lock up front
+//!   (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing.
+//! * **PostgreSQL** (`DATABASE_URL=postgres://…`): the server's default
+//!   durability (`synchronous_commit = on`); any number of server processes
+//!   may share one database.
+//!
+//! Both run on `sqlx` pools: no database call blocks the async runtime
+//! (SQLite connections live on their own worker threads). The schema is
+//! versioned ([`migrate`]) and migrated on open. Every piece of state —
+//! users, comments, signed-out token ids — lives in the database, none in
+//! process memory. The SQL is written once with `$n` parameters, which both
+//! engines accept; [`on_pool!`] compiles each method once per engine.
+
+mod comments;
+mod counts;
+pub mod migrate;
+mod model;
+mod revoked;
+mod users;
+
+pub use counts::{StoryCount, StoryRef};
+pub use model::{default_username, Author, Comment, StoryKey, User};
+
+use crate::auth::AuthError;
+use crate::config::Database;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+/// Connections per SQLite pool (readers run in parallel under WAL).
+pub const SQLITE_POOL_SIZE: u32 = 8;
+/// Connections per PostgreSQL pool (per server process).
+pub const POSTGRES_POOL_SIZE: u32 = 16;
+/// How long a request waits for a connection or a lock.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// The database engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite (embedded).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine's name, as in `/api/health`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+/// A pool of one engine.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The store: cheap to clone (a pool handle).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// What went wrong in the store.
+#[derive(Debug)]
+pub enum StoreError {
+    /// A token rule (e.g. `DUPLICATE_USER`).
+    Auth(AuthError),
+    /// The database failed.
+    Sql(sqlx::Error),
+    /// A migration failed.
+    Migrate(sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(e)
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Auth(e) => write!(f, "{e}"),
+            StoreError::Sql(e) => write!(f, "database error: {e}"),
+            StoreError::Migrate(e) => write!(f, "migration failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either engine
+/// and `$begin` to the statement that opens a write transaction there.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident, $begin:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => {
+                let $begin = "BEGIN IMMEDIATE";
+                $body
+            }
+            $crate::store::Pool::Postgres($pool) => {
+                let $begin = "BEGIN";
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_pool;
+
+impl Store {
+    /// Opens (creating and migrating) the configured database.
+    pub async fn open(db: &Database) -> Result<Store, StoreError> {
+        match db {
+            Database::Sqlite(path) => Store::open_sqlite(path).await,
+            Database::Postgres(url) => Store::open_postgres(url).await,
+        }
+    }
+
+    /// Opens the SQLite file at `path` (directories and file are created).
+    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| StoreError::Sql(sqlx::Error::Io(e)))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(WAIT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(SQLITE_POOL_SIZE)
+            .acquire_timeout(WAIT)
+            .connect_with(options)
+            .await?;
+        migrate::sqlite().run(&pool).await?;
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    /// Connects to PostgreSQL at `url` (`postgres://user:pass@host:port/db`).
+    pub async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(POSTGRES_POOL_SIZE)
+            .acquire_timeout(WAIT)
+            .connect(url)
+            .await?;
+        migrate::postgres().run(&pool).await?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    /// Which engine this store uses.
+    pub fn engine(&self) -> Engine {
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// The newest applied migration's version.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
+        let v: i64 = on_pool!(self, |pool, _begin| sqlx::query_scalar(SQL)
+            .fetch_one(pool)
+            .await?);
+        Ok(v)
+    }
+
+    /// Closes every connection (waits for those in use).
+    pub async fn close(&self) {
+        on_pool!(self, |pool, _begin| pool.close().await)
+    }
+}

@@ -1,0 +1,221 @@
+//! Users: created by their first valid token, updated by newer ones.
+
+use super::model::default_username;
+use super::{on_pool, Store, StoreError, User};
+use crate::auth::{AuthError, Identity, Verified};
+
+/// The columns a [`Row`] reads, as a literal for `concat!`.
+macro_rules! cols {
+    () => {
+        "id, profile, external_id, email, username, badges, role, url, organizations, last_iat"
+    };
+}
+
+const BY_KEY: &str = concat!(
+    "SELECT ",
+    cols!(),
+    ", deleted_at FROM users WHERE profile = $1 AND external_id = $2"
+);
+const INSERT: &str = concat!(
+    "INSERT INTO users (profile, external_id, email, username, badges, role, url,
+                        organizations, last_iat, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING ",
+    cols!()
+);
+
+/// A `users` row as stored (lists as JSON text).
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    profile: String,
+    external_id: String,
+    email: Option<String>,
+    username: String,
+    badges: String,
+    role: Option<String>,
+    url: Option<String>,
+    organizations: Option<String>,
+    last_iat: Option<i64>,
+    /// Set when an admin deleted the account (selected only where needed).
+    #[sqlx(default)]
+    deleted_at: Option<i64>,
+}
+
+impl From<Row> for User {
+    fn from(r: Row) -> User {
+        User {
+            id: r.id,
+            profile: r.profile,
+            external_id: r.external_id,
+            email: r.email,
+            username: r.username,
+            badges: serde_json::from_str(&r.badges).unwrap_or_default(),
+            role: r.role,
+            url: r.url,
+            organizations: r.organizations.and_then(|o| serde_json::from_str(&o).ok()),
+            last_iat: r.last_iat,
+        }
+    }
+}
+
+fn badges_json(b: &[String]) -> String {
+    serde_json::to_string(b).unwrap_or_else(|_| "[]".into())
+}
+
+/// A unique violation: on `users_email` it is `DUPLICATE_USER`; on the
+/// (profile, id) key another instance created the user first (retry).
+fn unique_violation(e: &sqlx::Error) -> Option<bool> {
+    let db = e.as_database_error()?;
+    db.is_unique_violation()
+        .then(|| db.constraint() == Some("users_email"))
+}
+
+/// The stored details after a token with `iat` (`None`: nothing changes).
+fn merged(mut u: User, v: &Verified) -> Option<User> {
+    let newer = match (v.iat, u.last_iat) {
+        (Some(new), Some(old)) => new > old,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if !newer {
+        return None;
+    }
+    let id: &Identity = &v.identity;
+    if let Some(e) = &id.email {
+        u.email = Some(e.clone());
+    }
+    if let Some(n) = &id.username {
+        u.username = n.clone();
+    }
+    if let Some(b) = &id.badges {
+        u.badges = b.clone();
+    }
+    if let Some(r) = &id.role {
+        u.role = Some(r.clone());
+    }
+    if let Some(url) = &id.url {
+        u.url = Some(url.clone());
+    }
+    if let Some(o) = &id.organizations {
+        u.organizations = Some(o.clone());
+    }
+    u.last_iat = v.iat;
+    Some(u)
+}
+
+impl Store {
+    /// Looks a user up by profile and external id.
+    pub async fn find_user(
+        &self,
+        profile: &str,
+        external_id: &str,
+    ) -> Result<Option<User>, StoreError> {
+        let row: Option<Row> = on_pool!(self, |pool, _begin| sqlx::query_as(BY_KEY)
+            .bind(profile)
+            .bind(external_id)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(User::from))
+    }
+
+    /// Creates or updates the user a verified token names, in one transaction.
+    ///
+    /// * unknown (profile, id): created from the token's claims;
+    /// * known: updated only if the token's `iat` is newer than the stored
+    ///   one (a token without `iat` never updates), and only with claims the
+    ///   token carries;
+    /// * `TOKEN_USER_DELETED` if the account was deleted (admin API);
+    /// * `DUPLICATE_USER` if the email belongs to another user, in any profile.
+    pub async fn upsert_user(&self, v: &Verified, now: i64) -> Result<User, StoreError> {
+        match self.try_upsert_user(v, now).await {
+            // Another instance created the same user between our read and
+            // our insert: read it again (once).
+            Err(StoreError::Sql(e)) if unique_violation(&e) == Some(false) => {
+                self.try_upsert_user(v, now).await
+            }
+            r => r,
+        }
+    }
+
+    async fn try_upsert_user(&self, v: &Verified, now: i64) -> Result<User, StoreError> {
+        let profile = v.profile.name();
+        let id = &v.identity;
+        // An async block, so `?` lands in `result` (mapped below).
+        let result: Result<User, StoreError> = on_pool!(self, |pool, begin| {
+            async {
+            let mut tx = pool.begin_with(begin).await?;
+            let existing: Option<Row> = sqlx::query_as(BY_KEY)
+                .bind(profile)
+                .bind(&id.external_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            // A deleted account keeps its id: every token naming it is refused.
+            if existing.as_ref().is_some_and(|u| u.deleted_at.is_some()) {
+                return Err(StoreError::Auth(AuthError::UserDeleted));
+            }
+            if let Some(email) = &id.email {
+                let owner: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
+                        .bind(email)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if owner.is_some() && owner != existing.as_ref().map(|u| u.id) {
+                    return Err(StoreError::Auth(AuthError::DuplicateUser));
+                }
+            }
+            let user = match existing {
+                None => {
+                    let row: Row = sqlx::query_as(INSERT)
+                        .bind(profile)
+                        .bind(&id.external_id)
+                        .bind(&id.email)
+                        .bind(id.username.clone().unwrap_or_else(|| default_username(id)))
+                        .bind(badges_json(id.badges.as_deref().unwrap_or(&[])))
+                        .bind(&id.role)
+                        .bind(&id.url)
+                        .bind(id.organizations.as_ref().and_then(|o| serde_json::to_string(o).ok()))
+                        .bind(v.iat)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    User::from(row)
+                }
+                Some(row) => {
+                    let stored = User::from(row);
+                    match merged(stored.clone(), v) {
+                        None => stored,
+                        Some(u) => {
+                            sqlx::query(
+                                "UPDATE users SET email = $2, username = $3, badges = $4, role = $5,
+                                        url = $6, organizations = $7, last_iat = $8, updated_at = $9
+                                 WHERE id = $1",
+                            )
+                            .bind(u.id)
+                            .bind(&u.email)
+                            .bind(&u.username)
+                            .bind(badges_json(&u.badges))
+                            .bind(&u.role)
+                            .bind(&u.url)
+                            .bind(u.organizations.as_ref().and_then(|o| serde_json::to_string(o).ok()))
+                            .bind(u.last_iat)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            u
+                        }
+                    }
+                }
+            };
+            tx.commit().await?;
+            Ok(user)
+        }
+        .await
+        });
+        result.map_err(|e| match e {
+            StoreError::Sql(s) if unique_violation(&s) == Some(true) => {
+                StoreError::Auth(AuthError::DuplicateUser)
+            }
+            other => other,
+        })
+    }
+}
