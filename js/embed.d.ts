@@ -9,7 +9,10 @@ export type StreamEmbedErrorCode =
   | "TOKEN_MALFORMED"
   | "TOKEN_EXPIRED"
   | "TOKEN_CLAIM_MISSING"
-  | "TOKEN_TOO_LARGE";
+  | "TOKEN_TOO_LARGE"
+  | "LOGIN_CALLBACK_UNEXPECTED"
+  | "LOGIN_CALLBACK_STUCK"
+  | "LOGIN_NONCE_UNAVAILABLE";
 
 /** An error thrown by the SDK. Never contains a token. */
 export interface StreamEmbedError extends Error {
@@ -96,7 +99,7 @@ export interface StreamEmbed extends StreamEmbedEmitter {
   login(token: string): void;
   /** Signs the reader out. */
   logout(): void;
-  /** Signs in with a `#jwt=`/`?jwt=` token from the URL (removed first). */
+  /** Signs in with a `#jwt=`/`?jwt=` token from the URL (removed first) that carries this tab's login nonce. */
   handleLoginCallback(): boolean;
   /** Whether the stream iframe is in the page. */
   readonly rendered: boolean;
@@ -116,6 +119,12 @@ export interface CoralGlobal {
   createStreamEmbed(config: StreamEmbedConfig): StreamEmbed;
   /** Same as `embed.handleLoginCallback()`. */
   handleLoginCallback(embed: StreamEmbed): boolean;
+  /**
+   * A fresh one-time login nonce (kept in this tab's sessionStorage) for
+   * your login URL; your token issuer puts it in the token's `nonce` claim,
+   * and `handleLoginCallback` accepts only a token that carries it.
+   */
+  createLoginNonce(): string;
   /** Talk v4 compatibility: renders at once. */
   Talk: { render(element: Element, opts: TalkRenderOptions): StreamEmbed };
   /** Resolves when the SDK's wasm is loaded; errors then throw synchronously. */

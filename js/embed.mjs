@@ -1,5 +1,5 @@
-// ES-module entry: same API as the script tag, as named and default exports.
-globalThis.__streamEmbedBase = import.meta.url;
+// ES-module entry (same API as the script tag); js/loader.js reads the base.
+globalThis[Symbol.for("stream-embed.base")] = import.meta.url;
 await import("./embed.js");
 const Coral = globalThis.Coral;
 await Coral.ready;

@@ -12,9 +12,17 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
 
 (function (g) {
   "use strict";
-  if (g.Coral && g.Coral.createStreamEmbed) return; // loaded twice: keep the first
-  var cur = document.currentScript;
-  var base = (cur && cur.src) || g.__streamEmbedBase || location.href;
+  // Loaded twice: keep the first. Only a function counts: page HTML
+  // (`<a id="Coral">`) or polluted prototypes cannot make one.
+  var prior = g.Coral;
+  if (prior && typeof prior.createStreamEmbed == "function") return;
+  // The script's own URL, from which Rust derives the stream origin. Read
+  // through Document.prototype's getter: `document.currentScript` itself is
+  // shadowed by any `<img name="currentScript">` on the page. The ES module
+  // (embed.mjs) has no current script; it hands over `import.meta.url` under
+  // a symbol key, which neither HTML nor JSON data can create.
+  var cur = Reflect.get(Document.prototype, "currentScript", document);
+  var base = cur instanceof HTMLScriptElement ? cur.src : g[Symbol.for("stream-embed.base")];
   var loaded = false;
   var failed = null; // why the SDK could not load
   var waiting = [];
@@ -66,7 +74,10 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
         return call(k, a, b);
       };
     });
+    // A null-prototype descriptor: a polluted `Object.prototype.value`
+    // would otherwise make this throw.
     Object.defineProperty(self, "rendered", {
+      __proto__: null,
       get: function () {
         return id !== null && invoke(id, METHODS.length);
       },
@@ -84,6 +95,9 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
     },
     handleLoginCallback: function (embed) {
       return embed.handleLoginCallback();
+    },
+    createLoginNonce: function () {
+      return invoke(0, 99);
     },
     Talk: {
       render: function (element, opts) {

@@ -42,6 +42,9 @@ WASM_OPT_FLAGS="${OPT[*]}" node scripts/minify-names.mjs \
 # relooper, then -Oz twice, finds code the first round left (about 0.35 kB
 # gz; measured, as is the absence of gains from further rounds).
 "$BIN/wasm-opt" "${OPT[@]:1}" --flatten --rereloop -Oz -Oz "$TMP/embed/opt.wasm" -o "$TMP/embed/opt.wasm"
+# Panic locations' file names and core's panic messages are never read (the
+# panic handler traps): zeroed, they cost 0.35 kB gz less.
+node scripts/zero-panic-data.mjs "$TMP/embed/opt.wasm"
 sed -e 's|"@glue"|"./stream_embed.js"|' js/loader.js > "$TMP/embed/loader.js"
 "$BIN/esbuild" --log-level=warning --bundle --format=iife --minify --target=es2020 \
   "$TMP/embed/loader.js" --outfile="$TMP/embed/embed.js"

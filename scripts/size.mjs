@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
+import { extractWasm } from "./inline-wasm.mjs";
 
 // The product target is 15,360 B (half of Coral's 30.05 kB embed.js budget).
 // Until the payload is there, the check enforces a ratchet just above the
@@ -11,8 +12,10 @@ import { join } from "node:path";
 // (25,000 → 25,250 when the wasm moved inline into embed.js: +0.7 kB gz for
 // one request fewer and a synchronous SDK, README "Size", less 0.1 kB from
 // the smaller wasm stack.)
+// (25,250 → 25,850 for issue 13's hostile-page defences: +0.93 kB gz, less
+// 0.35 kB from zeroing panic-only data; README "Size" has the breakdown.)
 export const TARGET = 15360;
-export const RATCHET = 25250;
+export const RATCHET = 25850;
 const dir = "dist/embed";
 let total = 0;
 for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {
@@ -31,4 +34,8 @@ console.log(
 export const COUNT_BUDGET = 2048;
 const countGz = gzipSync(readFileSync("dist/count/count.js"), { level: 9 }).length;
 console.log(`count script: ${countGz} B gzip -9; budget ${COUNT_BUDGET} B: ${countGz <= COUNT_BUDGET ? "ok" : "EXCEEDED"}`);
-if (total > limit || countGz > COUNT_BUDGET) process.exit(1);
+// scripts/zero-panic-data.mjs must have found the panic locations.
+const wasm = Buffer.from(extractWasm(readFileSync(join(dir, "embed.js"), "utf8")));
+const left = wasm.toString("latin1").match(/[\x21-\x7e]*\.rs\b/g);
+if (left) console.log(`panic-only data left in the wasm: ${left.join(" ")}`);
+if (total > limit || countGz > COUNT_BUDGET || left) process.exit(1);

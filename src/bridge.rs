@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlIFrameElement, MessageEvent, MessagePort, Window};
 
 use crate::callback::Handler;
-use crate::js::{encode, JsRecord};
+use crate::js::{as_string, encode, name, JsRecord};
 use crate::protocol::{From, Msg};
 use crate::timer::Timer;
 
@@ -37,7 +37,7 @@ impl Channel {
     pub fn post(&self, msg: &JsValue) {
         // A closed port drops messages silently; nothing can throw here
         // for plain objects of strings, numbers and booleans.
-        let _ = self.port.post_message(msg);
+        let _ = crate::global::post(&self.port, msg);
     }
 }
 
@@ -126,19 +126,21 @@ impl Mount {
 /// Whether `ev` (a `message` on the page's window) is the hello of the
 /// stream in `iframe`: its `event.source` is the iframe's window **and** its
 /// `event.origin` is the pinned `origin`. Everything else is ignored.
+///
+/// The event's fields are read with `Reflect.get`, which reports a throwing
+/// getter (a page-made event subclass) as an error instead of letting it
+/// unwind through the wasm.
 pub fn is_hello(ev: &JsValue, iframe: &HtmlIFrameElement, origin: &str) -> bool {
-    let Some(ev) = ev.dyn_ref::<MessageEvent>() else {
-        return false;
-    };
-    if ev.origin() != origin {
+    let field = |k: &str| js_sys::Reflect::get(ev, &name(k)).unwrap_or(JsValue::UNDEFINED);
+    if as_string(&field("origin")).as_deref() != Some(origin) {
         return false;
     }
-    let (Some(source), Some(win)) = (ev.source(), iframe.content_window()) else {
+    let Some(win) = iframe.content_window() else {
         return false;
     };
-    JsValue::from(source) == JsValue::from(win)
+    field("source") == JsValue::from(win)
         && matches!(
-            Msg::decode(&JsRecord(&ev.data()), From::Stream),
+            Msg::decode(&JsRecord(&field("data")), From::Stream),
             Some(Msg::Hello)
         )
 }

@@ -341,7 +341,8 @@ pub fn talk_render(
         ("auth_token", "accessToken"),
         ("events", "events"),
     ] {
-        let v = js_sys::Reflect::get(&opts, &from.into()).unwrap_or(JsValue::UNDEFINED);
+        // Own data properties only, as for `createStreamEmbed`'s options.
+        let v = JsRecord(&opts).raw(from);
         if !v.is_undefined() {
             crate::js::put(&config, &to.into(), &v);
         }
@@ -351,6 +352,10 @@ pub fn talk_render(
     Ok(handle(embed))
 }
 
+/// `call`'s method number for `Coral.createLoginNonce()` (no embed).
+#[cfg(feature = "tiny")]
+const LOGIN_NONCE: u32 = 99;
+
 /// The methods of an embed handle, by number (the loader's `METHODS` order).
 #[cfg(feature = "tiny")]
 #[wasm_bindgen]
@@ -358,6 +363,7 @@ pub fn call(id: u32, method: u32, a: JsValue, b: JsValue) -> Result<JsValue, JsV
     let e = StreamEmbed { id };
     let done = JsValue::UNDEFINED;
     Ok(match method {
+        LOGIN_NONCE => crate::nonce::create().map_err(to_js_error)?,
         0 => e.render().map(|_| done)?,
         1 => e.remove().map(|_| done)?,
         2 => e.login(a).map(|_| done)?,
@@ -416,14 +422,14 @@ fn create(
     NEXT_ID.0.set(id.wrapping_add(1));
     let events = opts.events.take();
     let auto_render = opts.auto_render;
-    let login_callback = opts.handle_login_callback;
+    let callback = opts.handle_login_callback;
     let permalink = opts.comment_id.is_some();
     let observer_missing = !lazy::supported();
     // A stale or broken token in the options must not kill the stream
     // (Coral #4270): start signed out and tell the publisher instead.
     let initial = opts.access_token.take().map(|t| {
         let t = js_sys::JsString::from(t.as_str());
-        let checked = validate(&t);
+        let checked = validate(&t, None);
         (t, checked)
     });
     if let Some((_, Err(err))) = &initial {
@@ -479,9 +485,10 @@ fn create(
         }
         None => {}
     }
-    if login_callback {
-        if let Err(err) = embed.handle_login_callback() {
-            web_sys::console::warn_2(&"Coral: login callback token refused:".into(), &err);
+    if callback {
+        if let Err(err) = login_callback(id) {
+            warn(&err.message);
+            auth_error(id, &err);
         }
     }
     if permalink {
@@ -508,6 +515,32 @@ fn create(
         }
     }
     Ok(embed)
+}
+
+/// Checks `token` and makes it embed `id`'s token (see `login`).
+fn login(id: u32, token: &JsValue, callback: crate::session::NonceCheck) -> Result<(), Error> {
+    let (token, exp) = check_token(token, callback)?;
+    // The publisher's own string goes on the wire (no copy into wasm).
+    let msg = with_token(
+        &Msg::Login {
+            token: String::new(),
+        },
+        "token",
+        &token,
+    );
+    with(id, |e| set_token(e, Some(token), exp));
+    post(id, &msg);
+    Ok(())
+}
+
+/// A login-callback token from the address bar, if it answers the login
+/// this reader started (its nonce), signs embed `id` in.
+fn login_callback(id: u32) -> Result<bool, Error> {
+    let Some(token) = page::take_callback_token()? else {
+        return Ok(false);
+    };
+    let pending = crate::nonce::take();
+    login(id, &token.into(), Some(pending.as_deref())).map(|_| true)
 }
 
 /// `showPermalink` for the `commentID` the embed started with.
@@ -570,7 +603,7 @@ fn render(id: u32) -> Result<(), JsValue> {
             "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden",
         );
         let mount = Mount::new(id, &window, iframe, e.origin.clone(), HOOKS);
-        e.container.append_child(&mount.iframe)?;
+        crate::global::append(&e.container, &mount.iframe)?;
         e.mount = Some(mount);
         Ok(())
     });
@@ -666,30 +699,19 @@ impl StreamEmbed {
     /// reloading the stream. Queued until the stream is connected.
     pub fn login(&self, token: JsValue) -> Result<(), JsValue> {
         with(self.id, |_| ()).ok_or_else(not_mounted)?;
-        let (token, exp) = check_token(&token)?;
-        // The publisher's own string goes on the wire (no copy into wasm).
-        let msg = with_token(
-            &Msg::Login {
-                token: String::new(),
-            },
-            "token",
-            &token,
-        );
-        with(self.id, |e| set_token(e, Some(token), exp));
-        post(self.id, &msg);
-        Ok(())
+        login(self.id, &token, None).map_err(to_js_error)
     }
 
     /// Signs in with a login-callback token found in the page URL
-    /// (`#jwt=…` or `?jwt=…`), removing it from the address bar first.
-    /// Returns whether a token was found. Errors as `login`.
+    /// (`#jwt=…` or `?jwt=…`), removing it from the address bar first. The
+    /// token must carry, as its `nonce` claim, the pending value of
+    /// `Coral.createLoginNonce()`. Returns whether a token was found. Errors
+    /// as `login`, plus `LOGIN_CALLBACK_UNEXPECTED` and `LOGIN_CALLBACK_STUCK`;
+    /// on any error the session is unchanged.
     #[cfg_attr(not(feature = "tiny"), wasm_bindgen(js_name = handleLoginCallback))]
     pub fn handle_login_callback(&self) -> Result<bool, JsValue> {
         with(self.id, |_| ()).ok_or_else(not_mounted)?;
-        match page::take_callback_token() {
-            Some(token) => self.login(token.into()).map(|_| true),
-            None => Ok(false),
-        }
+        login_callback(self.id).map_err(to_js_error)
     }
 
     /// Signs the reader out. Queued until the stream is connected.

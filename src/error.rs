@@ -22,6 +22,14 @@ pub enum Code {
     TokenExpired,
     /// The token lacks a claim its profile requires (see `claim`).
     TokenClaimMissing,
+    /// A login-callback token does not carry the nonce of a login this
+    /// reader started (a crafted link): ignored.
+    LoginCallbackUnexpected,
+    /// A login-callback token could not be removed from the address bar:
+    /// not used.
+    LoginCallbackStuck,
+    /// `createLoginNonce()` cannot keep the nonce (no `sessionStorage`).
+    LoginNonceUnavailable,
 }
 
 impl Code {
@@ -36,6 +44,9 @@ impl Code {
             Code::TokenTooLarge => "TOKEN_TOO_LARGE",
             Code::TokenExpired => "TOKEN_EXPIRED",
             Code::TokenClaimMissing => "TOKEN_CLAIM_MISSING",
+            Code::LoginCallbackUnexpected => "LOGIN_CALLBACK_UNEXPECTED",
+            Code::LoginCallbackStuck => "LOGIN_CALLBACK_STUCK",
+            Code::LoginNonceUnavailable => "LOGIN_NONCE_UNAVAILABLE",
         }
     }
 }

@@ -68,22 +68,12 @@ extern "C" {
     /// `el.setAttribute(name, value)` with a valid name (cannot throw).
     #[wasm_bindgen(method, js_class = Element, js_name = setAttribute)]
     pub fn set_attr(this: &Target, name: &str, value: &str);
-    /// `document.createElement(tag)` with a valid tag (cannot throw).
-    #[wasm_bindgen(js_namespace = document, js_name = createElement)]
-    pub fn create_element(tag: &str) -> web_sys::Element;
     /// `name in window`.
     #[wasm_bindgen(js_namespace = Reflect, js_name = has)]
     pub fn has(target: &JsValue, key: &JsValue) -> bool;
     /// `window.history`.
     #[wasm_bindgen(thread_local_v2, js_name = history)]
     static HISTORY: web_sys::History;
-
-    /// `document.getElementById(id)`.
-    #[wasm_bindgen(js_namespace = document, js_name = getElementById)]
-    pub fn element_by_id(id: &str) -> Option<web_sys::Element>;
-    /// `document.querySelector(selector)` with a valid selector.
-    #[wasm_bindgen(js_namespace = document, js_name = querySelector)]
-    pub fn query(selector: &str) -> Option<web_sys::Element>;
 
     /// An `IntersectionObserver` (constructing one with a valid root margin
     /// cannot throw).
@@ -136,6 +126,26 @@ extern "C" {
     /// The serialised query, without `?`.
     #[wasm_bindgen(method, js_class = URLSearchParams, js_name = toString)]
     pub fn to_query(this: &Params) -> String;
+}
+
+// DOM built-ins bound when embed.js runs (see js/builtins.js): page HTML
+// cannot shadow them.
+#[wasm_bindgen(module = "/js/builtins.js")]
+extern "C" {
+    /// `document.getElementById(id)`.
+    #[wasm_bindgen(js_name = byId)]
+    pub fn element_by_id(id: &str) -> Option<web_sys::Element>;
+    /// `document.createElement(tag)` with a valid tag (cannot throw).
+    #[wasm_bindgen(js_name = make)]
+    pub fn create_element(tag: &str) -> web_sys::Element;
+    /// `document.querySelector(selector)` with a valid selector.
+    pub fn query(selector: &str) -> Option<web_sys::Element>;
+    /// `parent.appendChild(child)`.
+    #[wasm_bindgen(catch)]
+    pub fn append(parent: &web_sys::Element, child: &web_sys::Element) -> Result<JsValue, JsValue>;
+    /// `port.postMessage(msg)`: the port that carries the token.
+    #[wasm_bindgen(catch)]
+    pub fn post(port: &web_sys::MessagePort, msg: &JsValue) -> Result<(), JsValue>;
 }
 
 /// The page's `history`.

@@ -64,13 +64,29 @@ pub fn classify(v: JsValue) -> Val<JsValue> {
 pub struct JsRecord<'a>(pub &'a JsValue);
 
 impl JsRecord<'_> {
-    /// The property `key`, unclassified (`undefined` when absent).
+    /// The own data property `key`, unclassified: `undefined` when absent
+    /// or inherited (a polluted `Object.prototype` is never read), and the
+    /// property's descriptor (an object, which no decoder accepts) when it
+    /// is an accessor, whose getter is never called. A throwing proxy trap
+    /// reads as absent: nothing propagates through the wasm. (Not inlined:
+    /// one copy serves every reader.)
+    #[inline(never)]
     pub fn raw(&self, key: &str) -> JsValue {
         if !self.0.is_object() {
             return JsValue::UNDEFINED;
         }
-        // A throwing getter or proxy trap reads as absent: never propagate.
-        Reflect::get(self.0, &name(key)).unwrap_or(JsValue::UNDEFINED)
+        let Ok(desc) = own_descriptor(self.0, &name(key)) else {
+            return JsValue::UNDEFINED;
+        };
+        if desc.is_undefined() {
+            return desc;
+        }
+        // `desc` is a fresh ordinary object: its own `value` exists exactly
+        // for a data property (an accessor's would be inherited).
+        match own_descriptor(&desc, &name("value")) {
+            Ok(v) if !v.is_undefined() => Reflect::get(&desc, &name("value")).unwrap_or(desc),
+            _ => desc,
+        }
     }
 }
 
@@ -97,12 +113,12 @@ impl Record for JsRecord<'_> {
     }
 
     fn keys(&self) -> Vec<String> {
-        match self.0.dyn_ref::<Object>() {
-            Some(o) => Object::keys(o)
-                .iter()
-                .filter_map(|k| as_string(&k))
-                .collect(),
-            None => Vec::new(),
+        if !self.0.is_object() {
+            return Vec::new();
+        }
+        match own_keys(self.0) {
+            Ok(keys) => keys.iter().filter_map(|k| as_string(&k)).collect(),
+            Err(_) => Vec::new(),
         }
     }
 }
@@ -187,6 +203,13 @@ extern "C" {
     /// `atob`: (forgiving) base64 to a binary string; throws on bad input.
     #[wasm_bindgen(catch, js_name = atob)]
     fn atob(s: &JsString) -> Result<JsString, JsValue>;
+    /// `Object.getOwnPropertyDescriptor(o, key)`: runs no getter, and a
+    /// throwing proxy trap comes back as an error.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getOwnPropertyDescriptor)]
+    fn own_descriptor(o: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    /// `Object.keys(o)` (a proxy's `ownKeys` trap may throw).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(o: &JsValue) -> Result<js_sys::Array, JsValue>;
     /// `JSON.parse` of a JS string.
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(s: &JsString) -> Result<JsValue, JsValue>;
@@ -297,5 +320,6 @@ pub fn claims_of(token: &JsString) -> crate::token::Claims {
         user,
         sub: present(rec.raw("sub")),
         exp,
+        nonce: rec.get_str("nonce"),
     }
 }

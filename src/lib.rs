@@ -46,6 +46,8 @@ mod lazy;
 #[cfg(feature = "host")]
 mod listener;
 #[cfg(feature = "host")]
+mod nonce;
+#[cfg(feature = "host")]
 mod page;
 #[cfg(feature = "host")]
 mod session;
@@ -61,5 +63,6 @@ pub use embed::{create_stream_embed, talk_render, Handle, StreamEmbed};
 pub use callback::live_callbacks;
 #[cfg(feature = "host")]
 pub use callback::{dispatch, set_dispatch};
+
 #[cfg(all(feature = "host", not(feature = "tiny")))]
 pub use embed::live_embeds;

@@ -1,11 +1,12 @@
 //! The publisher page's address bar: query parameters, the story URL
 //! fallbacks, permalinks (`history.pushState`) and login-callback tokens
-//! (`history.replaceState`).
+//! (`history.replaceState`). New URLs are absolute, on the page's origin.
 
 use alloc::string::String;
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::error::{Code, Error};
 use crate::global::{location, Params};
 
 /// A non-empty query parameter of `search` (`?a=b&…`).
@@ -28,20 +29,24 @@ pub fn story_url(search: &str) -> Option<String> {
     Some(u)
 }
 
-/// `path`, then `?query` and `#fragment` where not empty.
-fn url(mut path: String, query: &Params, hash: &str) -> String {
+/// The page's origin and `path`, then `?query` and `#fragment` where not
+/// empty: an absolute URL on the page's origin, whatever the path looks
+/// like (a path `//x` alone would name another host).
+fn url(path: &str, query: &Params, hash: &str) -> String {
+    let mut url = location().origin();
+    url.push_str(path);
     let query = query.to_query();
     if !query.is_empty() {
-        path.push('?');
-        path.push_str(&query);
+        url.push('?');
+        url.push_str(&query);
     }
     if !hash.is_empty() {
         if !hash.starts_with('#') {
-            path.push('#');
+            url.push('#');
         }
-        path.push_str(hash);
+        url.push_str(hash);
     }
-    path
+    url
 }
 
 /// Puts `?commentID=` (or removes it, for `None`) in the page URL with
@@ -53,24 +58,35 @@ pub fn push_comment_id(comment_id: Option<&str>) {
         Some(c) => params.set("commentID", c),
         None => params.delete("commentID"),
     }
-    let url = url(loc.pathname(), &params, &loc.hash());
+    let url = url(&loc.pathname(), &params, &loc.hash());
     let _ = crate::global::history().push_state_with_url(&JsValue::NULL, "", Some(&url));
 }
 
 /// Takes a login-callback token (`#jwt=…` or `?jwt=…`, Spoke style) out of
 /// the address bar with `history.replaceState`, so it stays in neither the
-/// history nor a Referer, and returns it.
-pub fn take_callback_token() -> Option<String> {
+/// history nor a Referer, and returns it. Fails closed: a token that cannot
+/// be removed is not returned.
+pub fn take_callback_token() -> Result<Option<String>, Error> {
     let loc = location();
     let hash = loc.hash();
     let hash = Params::new(hash.strip_prefix('#').unwrap_or(&hash));
     let query = Params::new(&loc.search());
-    let token = hash.get("jwt").or_else(|| query.get("jwt"))?;
+    let Some(token) = hash.get("jwt").or_else(|| query.get("jwt")) else {
+        return Ok(None);
+    };
     hash.delete("jwt");
     query.delete("jwt");
-    let url = url(loc.pathname(), &query, &hash.to_query());
+    let url = url(&loc.pathname(), &query, &hash.to_query());
     let history = crate::global::history();
     let state = history.state().unwrap_or(JsValue::NULL);
-    let _ = history.replace_state_with_url(&state, "", Some(&url));
-    Some(token).filter(|t| !t.is_empty())
+    if history
+        .replace_state_with_url(&state, "", Some(&url))
+        .is_err()
+    {
+        return Err(Error::new(
+            Code::LoginCallbackStuck,
+            &["login callback token unused: it stayed in the URL."],
+        ));
+    }
+    Ok(Some(token).filter(|t| !t.is_empty()))
 }

@@ -10,19 +10,23 @@ use wasm_bindgen::JsCast;
 use crate::callback::Callback;
 use crate::embed::{emit, post, send, warn, with, Embed};
 use crate::error::{Code, Error};
-use crate::js::{claims_of, to_js_error, with_token};
+use crate::js::{claims_of, with_token};
 use crate::protocol::{Msg, MAX_TOKEN};
 use crate::timer::Timer;
-use crate::token::{check, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
+use crate::token::{check, check_nonce, CLOCK_SKEW_SECS, REFRESH_LEAD_SECS};
 
 fn now_secs() -> f64 {
     js_sys::Date::now() / 1000.0
 }
 
+/// What a login-callback token must carry: `Some(pending)`, the nonce of
+/// the login the reader started (if any); `None` for other tokens.
+pub type NonceCheck<'a> = Option<Option<&'a str>>;
+
 /// Checks a token before it is sent; returns its `exp`. The token stays a
 /// JS string: an ASCII JWT's UTF-16 length is its length in bytes (and a
 /// non-ASCII one is malformed anyway).
-pub fn validate(token: &JsString) -> Result<Option<f64>, Error> {
+pub fn validate(token: &JsString, callback: NonceCheck) -> Result<Option<f64>, Error> {
     if token.length() as usize > MAX_TOKEN {
         return Err(Error::new(
             Code::TokenTooLarge,
@@ -31,6 +35,9 @@ pub fn validate(token: &JsString) -> Result<Option<f64>, Error> {
     }
     let claims = claims_of(token);
     check(&claims, now_secs())?;
+    if let Some(pending) = callback {
+        check_nonce(&claims, pending)?;
+    }
     Ok(match claims.exp {
         Some(Ok(exp)) => Some(exp),
         _ => None,
@@ -150,7 +157,7 @@ fn on_next(id: u32, token: JsValue) {
         None => return,
     }
     let token = token.dyn_into::<JsString>().ok().filter(|t| t.length() > 0);
-    let checked = token.as_ref().map(validate);
+    let checked = token.as_ref().map(|t| validate(t, None));
     match (token, checked) {
         (Some(t), Some(Ok(exp))) => {
             let msg = with_token(&Msg::RefreshAccessToken { token: None }, "token", &t);
@@ -169,15 +176,15 @@ fn on_next(id: u32, token: JsValue) {
 }
 
 /// A `login` argument: a non-empty string that passes [`validate`].
-pub fn check_token(token: &JsValue) -> Result<(JsString, Option<f64>), JsValue> {
+pub fn check_token(
+    token: &JsValue,
+    callback: NonceCheck,
+) -> Result<(JsString, Option<f64>), Error> {
     match token.dyn_ref::<JsString>().filter(|t| t.length() > 0) {
-        Some(t) => {
-            let exp = validate(t).map_err(to_js_error)?;
-            Ok((t.clone(), exp))
-        }
-        None => Err(to_js_error(Error::new(
+        Some(t) => Ok((t.clone(), validate(t, callback)?)),
+        None => Err(Error::new(
             Code::InvalidArgument,
             &["login(token) needs a non-empty string token."],
-        ))),
+        )),
     }
 }

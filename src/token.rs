@@ -33,6 +33,9 @@ pub struct Claims {
     pub sub: bool,
     /// `exp`, if present: `Ok(seconds)` or `Err(())` when not a number.
     pub exp: Option<core::result::Result<f64, ()>>,
+    /// `nonce`, if it is a string: ties a login-callback token to the
+    /// login the reader started (see [`check_nonce`]).
+    pub nonce: Option<String>,
 }
 
 /// Which of Coral's required `user` claims are present.
@@ -85,6 +88,20 @@ pub fn check(c: &Claims, now: f64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a login-callback token answers the login this reader started
+/// from this tab: its `nonce` claim must equal `pending`, the one-time value
+/// `Coral.createLoginNonce()` made (OAuth's `state`, OIDC's `nonce`). A link
+/// crafted elsewhere, carrying someone's genuine token, fails here.
+pub fn check_nonce(c: &Claims, pending: Option<&str>) -> Result<()> {
+    match (pending, &c.nonce) {
+        (Some(p), Some(n)) if !p.is_empty() && p == n => Ok(()),
+        _ => Err(Error::new(
+            Code::LoginCallbackUnexpected,
+            &["login callback token ignored: its nonce is not this tab's."],
+        )),
+    }
 }
 
 /// Decodes unpadded (or padded) base64url. `None` on any invalid input.
@@ -157,7 +174,38 @@ mod tests {
             }),
             sub: false,
             exp: exp.map(Ok),
+            nonce: None,
         }
+    }
+
+    #[test]
+    fn callback_tokens_need_the_pending_nonce() {
+        let mut c = coral(true, true, true, None);
+        let unexpected = Some((Code::LoginCallbackUnexpected, None));
+        // No login started, or a token without a nonce: refused.
+        assert_eq!(
+            check_nonce(&c, None).err().map(|e| (e.code, e.claim)),
+            unexpected
+        );
+        assert_eq!(
+            check_nonce(&c, Some("n1")).err().map(|e| (e.code, e.claim)),
+            unexpected
+        );
+        c.nonce = Some("n1".into());
+        assert_eq!(
+            check_nonce(&c, None).err().map(|e| (e.code, e.claim)),
+            unexpected
+        );
+        assert_eq!(
+            check_nonce(&c, Some("n2")).err().map(|e| (e.code, e.claim)),
+            unexpected
+        );
+        assert_eq!(check_nonce(&c, Some("n1")), Ok(()));
+        c.nonce = Some(String::new());
+        assert_eq!(
+            check_nonce(&c, Some("")).err().map(|e| (e.code, e.claim)),
+            unexpected
+        );
     }
 
     fn code(c: &Claims, now: f64) -> Option<(Code, Option<&'static str>)> {

@@ -712,25 +712,26 @@ async fn permalinks_go_into_the_page_url_and_back_button_tells_the_stream() {
     js("history.replaceState(null, '', a);", &start.into());
 }
 
+/// A callback token for user `n` carrying `nonce`, and `nonce` made the
+/// pending one (what `Coral.createLoginNonce()` does), as JS code.
+const CALLBACK: &str = "window.cb = function (n, nonce, pending) {
+   sessionStorage.setItem('stream-embed.loginNonce', pending === undefined ? nonce : pending);
+   return jwt({ user: { id: n, email: n + '@x.test', username: n }, exp: Date.now() / 1000 + 3600, nonce: nonce });
+ };";
+
 #[wasm_bindgen_test]
 async fn login_callback_token_leaves_the_address_bar_and_signs_in() {
     let start = s(eval("return location.href;"));
+    eval(CALLBACK);
     let iframe = mounted(
         "c-cb",
         "{id:'c-cb', rootURL: location.origin, autoRender: true}",
     )
     .await;
     let _port = handshake(&iframe).await;
-    eval("history.replaceState(null, '', location.pathname + '?a=1&jwt=' + T.second + '#x=2');");
+    eval("window.__t2 = cb('second', 'n-1'); history.replaceState(null, '', location.pathname + '?a=1&jwt=' + __t2 + '#x=2');");
     let before = eval("return history.length;");
-    assert_eq!(
-        eval(
-            "return Coral_handle(__embed);"
-                .replace("Coral_handle(__embed)", "__embed.handleLoginCallback()")
-                .as_str()
-        ),
-        true
-    );
+    assert_eq!(eval("return __embed.handleLoginCallback();"), true);
     assert_eq!(
         s(eval("return location.search + location.hash;")),
         "?a=1#x=2"
@@ -740,23 +741,58 @@ async fn login_callback_token_leaves_the_address_bar_and_signs_in() {
         before,
         "replaceState, not pushState"
     );
+    assert_eq!(
+        eval("return sessionStorage.getItem('stream-embed.loginNonce');"),
+        JsValue::NULL,
+        "a nonce answers one callback"
+    );
     until(
-        "return __msgs.some(function (m) { return m.t === 'login' && m.token === T.second; });",
+        "return __msgs.some(function (m) { return m.t === 'login' && m.token === __t2; });",
         &JsValue::UNDEFINED,
     )
     .await;
     // Fragment form, and nothing to do without a token.
-    eval("history.replaceState(null, '', location.pathname + '#jwt=' + T.third);");
+    eval("window.__t3 = cb('third', 'n-2'); history.replaceState(null, '', location.pathname + '#jwt=' + __t3);");
     assert_eq!(eval("return __embed.handleLoginCallback();"), true);
     assert_eq!(s(eval("return location.hash;")), "");
     assert_eq!(eval("return __embed.handleLoginCallback();"), false);
+    until(
+        "return __msgs.some(function (m) { return m.t === 'login' && m.token === __t3; });",
+        &JsValue::UNDEFINED,
+    )
+    .await;
     // An expired callback token is removed from the URL, then refused.
-    eval("history.replaceState(null, '', location.pathname + '#jwt=' + jwt({sub: 's', exp: 1}));");
+    eval("sessionStorage.setItem('stream-embed.loginNonce', 'n-3'); history.replaceState(null, '', location.pathname + '#jwt=' + jwt({sub: 's', exp: 1, nonce: 'n-3'}));");
     assert_eq!(
         s(eval("try { __embed.handleLoginCallback(); return 'no throw'; } catch (e) { return e.code; }")),
         "TOKEN_EXPIRED"
     );
     assert_eq!(s(eval("return location.hash;")), "");
+    // A genuine token without this tab's nonce (a crafted link), with
+    // another nonce, or with none pending: removed, refused, session kept.
+    for case in [
+        "cb('mallory', 'n-4', 'n-5')",
+        "cb('mallory', undefined, 'n-6')",
+        "(sessionStorage.removeItem('stream-embed.loginNonce'), jwt({ user: { id: 'm', email: 'm@x.test', username: 'm' }, nonce: 'n-7' }))",
+    ] {
+        eval("window.__logins = __msgs.filter(function (m) { return m.t === 'login'; }).length;");
+        js(
+            &format!("history.replaceState(null, '', location.pathname + '#jwt=' + {case});"),
+            &JsValue::UNDEFINED,
+        );
+        assert_eq!(
+            s(eval("try { __embed.handleLoginCallback(); return 'no throw'; } catch (e) { return e.code; }")),
+            "LOGIN_CALLBACK_UNEXPECTED",
+            "{case}"
+        );
+        assert_eq!(s(eval("return location.hash;")), "", "{case}");
+        sleep(50).await;
+        assert_eq!(
+            eval("return __msgs.filter(function (m) { return m.t === 'login'; }).length === __logins;"),
+            true,
+            "{case}: no login sent"
+        );
+    }
     eval("__embed.remove();");
     js("history.replaceState(null, '', a);", &start.into());
 }

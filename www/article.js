@@ -19,7 +19,7 @@
     document.getElementById("story-count").setAttribute("data-coral-id", picked);
   }
   var here = location.pathname + location.search;
-  document.getElementById("publisher-login").href = "/login?return=" + encodeURIComponent(here);
+  demo.wireLogin(here);
 
   var embed = Coral.createStreamEmbed({
     id: "coral_thread",
@@ -32,9 +32,15 @@
   window.embed = embed;
 
   // The login page redirected back here with #jwt=<token>: sign in with it
-  // and take it out of the address bar (history.replaceState).
-  demo.peekToken();
-  Coral.handleLoginCallback(embed);
+  // and take it out of the address bar (history.replaceState). The SDK
+  // refuses a token without the nonce of the login this reader started
+  // here (a link crafted elsewhere): LOGIN_CALLBACK_UNEXPECTED.
+  var token = demo.peekToken();
+  try {
+    if (Coral.handleLoginCallback(embed)) demo.accept(token);
+  } catch (e) {
+    demo.log("loginCallbackRefused", { code: e.code });
+  }
 
   document.getElementById("publisher-logout").addEventListener("click", function () {
     demo.forget();

@@ -48,20 +48,31 @@
   }
 
   window.demo = {
-    /** The token from `#jwt=…`, removed from the URL (options page). */
-    takeToken: function () {
-      var token = window.demo.peekToken();
-      if (token) history.replaceState(null, "", location.pathname + location.search);
-      current = token;
-      showUser();
-      return token;
-    },
-    /** The `#jwt=…` token, left in place (for the header only). */
+    /** The `#jwt=…` token, left in place (shown once the SDK accepts it). */
     peekToken: function () {
       var m = /^#jwt=([^&]+)/.exec(location.hash);
-      current = m ? decodeURIComponent(m[1]) : current;
+      return m ? decodeURIComponent(m[1]) : null;
+    },
+    /**
+     * The login page's URL, with a fresh one-time nonce: the login page puts
+     * it in the token's `nonce` claim, and `handleLoginCallback` accepts only
+     * a token that carries it (a link crafted elsewhere cannot).
+     */
+    loginURL: function (returnPath) {
+      return "/login?return=" + encodeURIComponent(returnPath) + "&nonce=" + Coral.createLoginNonce();
+    },
+    /** The `#jwt=…` token was accepted by the SDK: show its user. */
+    accept: function (token) {
+      current = token;
       showUser();
-      return m ? current : null;
+    },
+    /** Makes the header's "Log in" link carry a fresh nonce when clicked. */
+    wireLogin: function (returnPath) {
+      var link = document.getElementById("publisher-login");
+      if (link)
+        link.addEventListener("click", function () {
+          link.href = window.demo.loginURL(returnPath);
+        });
     },
     forget: function () {
       current = null;
@@ -74,7 +85,7 @@
       });
       emitter.on("loginPrompt", function () {
         // Redirect the reader to the publisher's login page.
-        location.href = "/login?return=" + encodeURIComponent(returnPath);
+        location.href = window.demo.loginURL(returnPath);
       });
       emitter.on("signOut.success", function () {
         window.demo.forget();

@@ -75,11 +75,25 @@ test("README: refreshAccessToken before exp", async () => {
   await context.close();
 });
 
-test("README: login callback", async () => {
-  const bob = await mintToken(server, { user: "bob" });
-  const { page, context } = await open(fill(snippets.callback), "#jwt=" + bob);
+test("README: login callback, with this tab's nonce", async () => {
+  const { page, context } = await open(fill(snippets.callback));
+  // The stream's Sign in → loginPrompt → the publisher's login page, with a nonce.
+  await (await streamFrame(page, server)).click("#sign-in");
+  await page.waitForURL(/\/login\?return=/);
+  const asked = new URL(page.url()).searchParams;
+  assert.match(asked.get("nonce"), /^[0-9a-f-]{36}$/);
+  // The issuer signs the nonce into the token and sends the reader back.
+  const bob = await mintToken(server, { user: "bob", nonce: asked.get("nonce") });
+  await page.goto(pages.origin + asked.get("return") + "#jwt=" + bob);
   const frame = await streamFrame(page, server);
   await signedInAs(frame, "bob");
+  assert.ok(!page.url().includes(bob), "token left in the address bar");
+  // The same link again (the nonce is spent), or crafted elsewhere: refused.
+  const warned = [];
+  page.on("console", (m) => warned.push(m.text()));
+  await page.goto(pages.origin + asked.get("return") + "?again=1#jwt=" + bob);
+  await waitAuth(await streamFrame(page, server), "signed-out");
+  assert.ok(warned.some((w) => w.includes("login callback token ignored")), warned.join("\n"));
   assert.ok(!page.url().includes(bob), "token left in the address bar");
   await context.close();
 });

@@ -876,7 +876,6 @@ var embed = Coral.createStreamEmbed({
 // ------------------------------------------------ e. login callback fragment
 
 test("e. a login callback token in the fragment (jwt=) signs in and the token leaves the URL without a request carrying it", async () => {
-  const bob = await mintToken(server, { user: "bob" });
   const { context, page, consoleLog } = await newContext();
   const requests = [];
   const pending = [];
@@ -893,6 +892,10 @@ var embed = Coral.createStreamEmbed({
   handleLoginCallback: true
 });
 </script>`);
+  // The reader starts a login here (the nonce the issuer signs into the token).
+  await page.goto(url);
+  const nonce = await page.evaluate(() => Coral.createLoginNonce());
+  const bob = await mintToken(server, { user: "bob", nonce });
   await page.goto(`${url}?x=1#jwt=${bob}`);
   const frame = await frameIn(page, "coral_thread");
   await waitAuth(frame, "signed-in", "bob");

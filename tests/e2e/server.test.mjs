@@ -169,14 +169,23 @@ test("Sign Out link only with jti; signing out emits signOut.success and revokes
   await context.close();
 });
 
-test("accessToken in options (www/options.html) starts signed in", async () => {
+test("handleLoginCallback: true in options (www/options.html) starts signed in, only with this tab's nonce", async () => {
   const { page, context } = await newPage();
-  const token = await mintToken(server, { user: "alice" });
-  await page.goto(server.publisher + "/options.html#jwt=" + token);
+  await page.goto(server.publisher + "/options.html");
+  // A crafted link (a genuine token without this tab's nonce) is refused…
+  await page.goto(server.publisher + "/options.html?r=1#jwt=" + (await mintToken(server, { user: "carol" })));
+  assert.equal(new URL(page.url()).hash, "");
+  await waitEvent(page, "authError", "LOGIN_CALLBACK_UNEXPECTED");
+  await waitAuth(await streamFrame(page, server), "signed-out");
+  // …the reader's own login (the nonce the header's Log in link made) works.
+  const nonce = await page.evaluate(() => Coral.createLoginNonce());
+  const token = await mintToken(server, { user: "alice", nonce });
+  await page.goto(server.publisher + "/options.html?r=2#jwt=" + token);
   assert.equal(new URL(page.url()).hash, "");
   const frame = await streamFrame(page, server);
   await waitAuth(frame, "signed-in");
   assert.equal(await frame.textContent("#username"), "alice");
+  assert.match(await page.textContent("#publisher-user"), /alice/);
   await context.close();
 });
 

@@ -19,6 +19,7 @@ embed.login("token");
 embed.logout();
 const rendered: boolean = embed.rendered;
 Coral.handleLoginCallback(embed);
+const nonce: string = Coral.createLoginNonce();
 const talk = Coral.Talk.render(document.body, { talk: "https://s/", auth_token: "t" });
 talk.logout();
 Coral.ready.then((c) => c.createStreamEmbed({}));
