@@ -52,4 +52,15 @@ if [ "${1:-}" = "--test" ]; then
       say "PostgreSQL missing and not root: the PostgreSQL test layer will be skipped (sudo apt-get install postgresql)"
     fi
   fi
+  # The README's "Keeping accounts in sync" examples run with curl (docs test).
+  if ! command -v curl >/dev/null; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "bootstrap: run 'sudo apt-get install -y curl' (needed for the docs test)" >&2
+      exit 1
+    fi
+    say "installing Debian curl"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null || {
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+    }
+  fi
 fi

@@ -1,15 +1,21 @@
 // The README's snippets, run verbatim: every ```html / ```js block preceded
 // by `<!-- e2e:NAME -->` is extracted, its placeholders (STREAM_HOST,
 // SSO_TOKEN, TALK_TOKEN) are filled in, and it must work in Chromium.
+// The ```sh blocks of "Keeping accounts in sync" (`<!-- e2e:sync-NAME -->`)
+// run with bash against the server, its binary on PATH.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adminEnv, gql, parseCsv, runSh, unzip } from "./admin-helpers.mjs";
 import { CORAL_AND_TALK_ENV, ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const snippets = {};
 for (const m of readme.matchAll(/<!-- e2e:(\w+) -->\n```(?:html|js)\n([\s\S]*?)```/g)) snippets[m[1]] = m[2];
+const shell = {};
+for (const m of readme.matchAll(/<!-- e2e:(sync-[\w-]+) -->\n```sh\n([\s\S]*?)```/g)) shell[m[1]] = m[2];
 
 let server, browser, pages;
 before(async () => {
@@ -137,4 +143,63 @@ test("README: Comment counts", async () => {
   assert.equal(html[1], '<span class="coral-count-number">2</span>');
   assert.deepEqual(consoleLog.filter((l) => l.type === "error" || l.type === "warning"), []);
   await context.close();
+});
+
+test("README: Keeping accounts in sync, every example run with bash", async () => {
+  assert.deepEqual(Object.keys(shell).sort(), [
+    "sync-archive", "sync-bootstrap", "sync-deactivate", "sync-delete", "sync-download",
+    "sync-email", "sync-token", "sync-username", "sync-users",
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), "stream-docs-sync-"));
+  const env = adminEnv(server);
+  const run = (name) => {
+    const code = shell[name].replaceAll("https://STREAM_HOST", server.stream);
+    assert.ok(!code.includes("STREAM_HOST"), "unfilled placeholder");
+    const r = runSh(code, env, dir);
+    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const json = (name) => {
+    const out = JSON.parse(run(name));
+    assert.equal(out.errors, undefined, `${name}: ${JSON.stringify(out.errors)}`);
+    return out.data;
+  };
+  try {
+    env.STREAM_ADMIN_TOKEN = run("sync-bootstrap").match(/^token: (stpat_\S+)$/m)[1];
+    const bob = await mintToken(server, { user: "bob" });
+    const posted = await fetch(server.stream + "/api/comments", {
+      method: "POST",
+      headers: { authorization: "Bearer " + bob, "content-type": "application/json" },
+      body: JSON.stringify({ storyURL: "https://news.example/sync", body: "Kept, \"quoted\"" }),
+    });
+    assert.equal(posted.status, 201);
+    const bobID = "628bdc61-6616-4add-bfec-dd79156715d4";
+
+    const users = json("sync-users").users.nodes;
+    assert.deepEqual(users.map((u) => [u.id, u.email]), [[bobID, "bob@example.com"]]);
+    assert.equal(json("sync-username").updateUserUsername.user.username, "Robert");
+    assert.equal(json("sync-email").updateUserEmail.user.email, "robert@example.com");
+
+    env.ARCHIVE_URL = json("sync-download").requestUserCommentsDownload.archiveURL;
+    assert.ok(env.ARCHIVE_URL.startsWith(server.stream + "/api/user/download?token="));
+    run("sync-archive");
+    const files = unzip(readFileSync(join(dir, "comments.zip")));
+    const rows = parseCsv(files.get("comments-export/my_comments.csv").toString("utf8"));
+    assert.deepEqual(rows[0], ["Comment ID", "Published Timestamp", "Article URL", "Comment URL", "Comment Text", "Media"]);
+    const mine = rows.filter((r) => r[2] === "https://news.example/sync");
+    assert.deepEqual(mine.map((r) => [r[3], r[4]]), [[`https://news.example/sync?commentID=${mine[0][0]}`, 'Kept, "quoted"']]);
+
+    const created = json("sync-token").createToken;
+    env.TOKEN_ID = created.token.id;
+    assert.equal((await gql(server, created.signedToken, "{ viewer { id } }")).status, 200);
+    assert.equal(json("sync-deactivate").deactivateToken.token.name, "sync-job-2");
+    const revoked = await gql(server, created.signedToken, "{ viewer { id } }");
+    assert.equal(revoked.body.errors[0].extensions.code, "TOKEN_REVOKED");
+
+    assert.match(json("sync-delete").deleteUser.user.deletedAt, /^\d{4}-/);
+    const session = await fetch(server.stream + "/api/session", { method: "POST", headers: { authorization: "Bearer " + bob } });
+    assert.equal((await session.json()).code, "TOKEN_USER_DELETED");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

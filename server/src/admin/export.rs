@@ -15,7 +15,8 @@
 //!
 //! The archive is written page by page into any [`Write`]r through the
 //! `zip` crate's streaming writer (data descriptors, no seeking), so memory
-//! stays flat however long the history is.
+//! stays flat however long the history is. The archive is a plain ZIP (no
+//! ZIP64), like Coral's, so its CSV may reach 4 GiB.
 
 use std::io::Write;
 use time::OffsetDateTime;
@@ -170,8 +171,7 @@ where
     let mut zip = zip::ZipWriter::new_stream(out);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time(now))
-        .large_file(true);
+        .last_modified_time(zip_time(now));
     zip.start_file(ENTRY_NAME, options)?;
     {
         let mut csv = csv::WriterBuilder::new()
