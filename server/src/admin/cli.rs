@@ -120,3 +120,58 @@ impl Command<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::run;
+
+    fn cli(path: &str, args: &[&str]) -> (i32, String, String) {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let p = path.to_string();
+        let code = run(
+            &args,
+            &|k| (k == "DATABASE_PATH").then(|| p.clone()),
+            &mut out,
+            &mut err,
+        );
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap_or_default();
+        (code, text(out), text(err))
+    }
+
+    #[test]
+    fn create_list_revoke_and_usage() {
+        let dir = std::env::temp_dir().join(format!("stream-cli-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = dir.join("db.sqlite3");
+        let path = db.to_str().unwrap_or_default();
+        let (code, out, _) = cli(path, &["create", "--name", "sync job"]);
+        assert_eq!(code, 0);
+        let token = out
+            .lines()
+            .find_map(|l| l.strip_prefix("token: "))
+            .unwrap_or_default();
+        assert!(crate::admin::pat::well_formed(token), "{out}");
+        let id = out
+            .lines()
+            .find_map(|l| l.strip_prefix("id: "))
+            .unwrap_or_default()
+            .to_string();
+        let (code, listed, _) = cli(path, &["list"]);
+        assert_eq!(code, 0);
+        assert!(
+            listed.contains(&id) && listed.contains("sync job"),
+            "{listed}"
+        );
+        assert!(!listed.contains(token), "list never shows a token");
+        assert_eq!(cli(path, &["create", "--name=second"]).0, 0);
+        assert_eq!(cli(path, &["revoke", &id]).0, 0);
+        let (code, _, err) = cli(path, &["revoke", &id]);
+        assert_eq!(code, 1, "already revoked: {err}");
+        assert!(!cli(path, &["list"]).1.contains(&id));
+        assert_eq!(cli(path, &["create", "--name", " "]).0, 1);
+        assert_eq!(cli(path, &["create"]).0, 2);
+        assert_eq!(cli(path, &["frobnicate"]).0, 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

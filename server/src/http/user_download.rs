@@ -87,7 +87,8 @@ async fn download(
             Err(ExportError::Write(_)) => {}
         }
     });
-    let name = export::archive_file_name(&user.username, at);
+    // Named after the newest content it can hold (the link's creation), as Coral.
+    let name = export::archive_file_name(&user.username, created_at);
     let mut resp = (StatusCode::OK, body(rx)).into_response();
     let headers = resp.headers_mut();
     headers.insert(
