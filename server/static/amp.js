@@ -1,3 +1,4 @@
+// @ts-check
 // The AMP page (/embed/stream/amp, Coral's path for <amp-iframe>): the
 // story's comments, read only, with a link to join the conversation on the
 // article. No host SDK runs on an AMP page, so there is no token and no
@@ -14,7 +15,7 @@ export function startAmp() {
   document.body.dataset.mode = "amp";
   $("stream").setAttribute("aria-busy", "false");
   if (/^https?:\/\//i.test(page.story.storyURL)) {
-    $("amp-article").href = page.story.storyURL;
+    /** @type {HTMLAnchorElement} */ ($("amp-article")).href = page.story.storyURL;
     $("amp-join").hidden = false;
   }
   let last = -1;

@@ -1,3 +1,4 @@
+// @ts-check
 // Who is signed in: the token the host sent, shown at once from its
 // (unverified) claims, then verified by the server (POST /api/session).
 
@@ -6,6 +7,11 @@ import { deprecatedMutation, networkEvent } from "./coral-events.js";
 
 let authSeq = 0; // bumps on every token change; stale responses are ignored
 
+/**
+ * The token's claims, decoded but not verified (display only).
+ * @param {string} token
+ * @returns {any}
+ */
 function decodeClaims(token) {
   try {
     if (page.client && page.client.token === token) {
@@ -22,6 +28,19 @@ function decodeClaims(token) {
   }
 }
 
+/**
+ * @typedef {object} ShownUser
+ * @property {string} username
+ * @property {string[]} badges
+ * @property {string | null} role
+ * @property {string | null} url
+ * @property {{organization_id: string, role: string}[] | null} organizations
+ */
+
+/**
+ * @param {any} c the claims
+ * @returns {ShownUser | null}
+ */
 function claimsToUser(c) {
   if (!c || typeof c !== "object") return null;
   const u = c.user && typeof c.user === "object" ? c.user : {};
@@ -29,17 +48,19 @@ function claimsToUser(c) {
   if (typeof username !== "string" || !username) return null;
   return {
     username,
-    badges: Array.isArray(u.badges) ? u.badges.filter((b) => typeof b === "string") : [],
+    badges: Array.isArray(u.badges) ? u.badges.filter((/** @type {unknown} */ b) => typeof b === "string") : [],
     role: typeof u.role === "string" ? u.role : null,
     url: typeof u.url === "string" ? u.url : null,
     organizations: Array.isArray(c.user_organizations) ? c.user_organizations : null,
   };
 }
 
+/** @param {unknown} code */
 export function isTokenError(code) {
   return typeof code === "string" && (code.startsWith("TOKEN_") || code === "DUPLICATE_USER");
 }
 
+/** @type {Record<string, string>} */
 const ERROR_TEXT = {
   TOKEN_EXPIRED: "Your sign-in has expired. Please sign in again.",
   TOKEN_SIGNATURE_INVALID: "Your sign-in could not be verified.",
@@ -47,6 +68,10 @@ const ERROR_TEXT = {
   DUPLICATE_USER: "This email address already belongs to another account.",
 };
 
+/**
+ * @param {string} code
+ * @param {string} [message]
+ */
 function showAuthError(code, message) {
   const box = $("auth-error");
   box.textContent = (ERROR_TEXT[code] || message || "Sign-in was rejected.") + " (" + code + ")";
@@ -61,8 +86,8 @@ function clearAuthError() {
   delete box.dataset.code;
 }
 
+/** @param {"signed-out" | "verifying" | "signed-in"} state */
 function setAuthState(state) {
-  // state: "signed-out" | "verifying" | "signed-in"
   document.body.dataset.auth = state;
   $("auth-state").textContent = state === "signed-in" ? "signed-in" : "signed-out";
 }
@@ -80,6 +105,10 @@ export function renderSignedOut() {
   setAuthState("signed-out");
 }
 
+/**
+ * @param {ShownUser} user
+ * @param {{verified: boolean, canSignOut: boolean}} how
+ */
 function renderUser(user, { verified, canSignOut }) {
   $("signed-out-view").hidden = true;
   $("signed-in-view").hidden = false;
@@ -117,6 +146,7 @@ function renderUser(user, { verified, canSignOut }) {
   setAuthState(verified ? "signed-in" : "verifying");
 }
 
+/** @param {string} token */
 async function verifyToken(token) {
   const seq = ++authSeq;
   page.token = token;
@@ -132,24 +162,31 @@ async function verifyToken(token) {
     renderSignedOut();
     setAuthState("verifying");
   }
-  let res;
+  if (!page.client) return;
+  let session;
   try {
-    res = await api("/api/session", { method: "POST", token });
-  } catch {
-    if (seq === authSeq) formStatus("Cannot reach the comment server; your sign-in is not verified yet.");
+    // The stream client sends its current token (this one) to the server.
+    session = await page.client.verifySession();
+  } catch (err) {
+    if (seq !== authSeq) return; // a newer token or a logout arrived meanwhile
+    const e = /** @type {import("/stream/stream_client.js").SessionError} */ (err);
+    if (e.code === "NETWORK_ERROR") {
+      formStatus("Cannot reach the comment server; your sign-in is not verified yet.");
+      return;
+    }
+    rejectCurrentToken(e.code || "TOKEN_REJECTED", e.message);
     return;
   }
-  if (seq !== authSeq) return; // a newer token or a logout arrived meanwhile
-  if (res.ok && res.data && res.data.user) {
-    page.session = res.data;
-    renderUser({ ...res.data.user }, { verified: true, canSignOut: !!res.data.canSignOut });
-    return;
-  }
-  const code = (res.data && res.data.code) || "TOKEN_REJECTED";
-  rejectCurrentToken(code, res.data && res.data.message);
+  if (seq !== authSeq) return;
+  page.session = session;
+  renderUser({ ...session.user }, { verified: true, canSignOut: session.canSignOut });
 }
 
 /** The server refused the current token: sign out and tell the host (authError, refresh). */
+/**
+ * @param {string} code
+ * @param {string} [message]
+ */
 export function rejectCurrentToken(code, message) {
   authSeq++;
   page.token = null;
@@ -164,6 +201,7 @@ export function rejectCurrentToken(code, message) {
   }
 }
 
+/** @param {unknown} token */
 export function onLogin(token) {
   if (typeof token !== "string" || !token) return;
   if (token === page.token && page.session) return; // same token again: nothing to do
@@ -183,6 +221,7 @@ export function onLogout() {
  * on. Coral's `signOut.success {rtt}`, or `signOut.error {rtt, error}` and the
  * reader stays signed in when the server could not record it.
  */
+/** @param {Event} event */
 async function onSignOutClick(event) {
   event.preventDefault();
   const token = page.token;
@@ -193,14 +232,15 @@ async function onSignOutClick(event) {
   try {
     res = await api("/api/session", { method: "DELETE", token });
   } catch {
-    res = { ok: false, data: { message: "Could not reach the comment server." } };
+    res = { ok: false, status: 0, data: { message: "Could not reach the comment server." } };
   }
   if (!res.ok) {
+    /** @type {{message: string, code?: string}} */
     const error = { message: (res.data && res.data.message) || "Sign out failed." };
     if (res.data && res.data.code) error.code = res.data.code;
     formStatus("Could not sign out: " + error.message);
     done.error(error);
-    if (isTokenError(error.code) && page.token === token) rejectCurrentToken(error.code, error.message);
+    if (error.code && isTokenError(error.code) && page.token === token) rejectCurrentToken(error.code, error.message);
     return;
   }
   if (page.token !== token) return; // the host changed the token meanwhile

@@ -1,17 +1,27 @@
+// @ts-check
 // The comment list and the form. The textarea is never re-rendered, so a
 // draft survives login, logout and token changes.
 
-import { $, api, el, formStatus, page, params } from "./state.js";
+import { $, api, control, el, formStatus, page, params } from "./state.js";
 import { commentCount, deprecatedMutation, emit, loginPrompt, networkEvent } from "./coral-events.js";
 import { isTokenError, rejectCurrentToken } from "./auth.js";
 
 let commentsSeq = 0;
 let permalinkID = params.get("commentID") || null;
-/** The comments as the server listed them (newest first). */
+/**
+ * @typedef {object} Comment
+ * @property {number} id
+ * @property {string} body
+ * @property {number} createdAt Unix seconds.
+ * @property {{username: string, badges?: string[], role?: string | null}} author
+ */
+
+/** The comments as the server listed them (newest first). @type {Comment[]} */
 let listed = [];
 /** Coral's order names; the server lists newest first. */
 let orderBy = "CREATED_AT_DESC";
 
+/** @param {number} secs */
 function timeLabel(secs) {
   const d = new Date(secs * 1000);
   const ago = Math.round((Date.now() - d.getTime()) / 1000);
@@ -22,6 +32,7 @@ function timeLabel(secs) {
 }
 
 /** The publisher's URL of a comment: the story URL with `?commentID=` (Coral's permalink). */
+/** @param {string} id */
 function permalinkURL(id) {
   try {
     const u = new URL(page.story.storyURL);
@@ -32,6 +43,11 @@ function permalinkURL(id) {
   }
 }
 
+/**
+ * @param {HTMLInputElement} input
+ * @param {string} id
+ * @param {HTMLElement} button
+ */
 async function copyLink(input, id, button) {
   let copied = false;
   try {
@@ -50,6 +66,11 @@ async function copyLink(input, id, button) {
 }
 
 /** Coral's share popover: showSharePopover, then copyPermalink from its button. */
+/**
+ * @param {HTMLElement} li
+ * @param {string} id
+ * @param {HTMLElement} button
+ */
 function toggleShare(li, id, button) {
   const open = li.querySelector(".share-box");
   button.setAttribute("aria-expanded", open ? "false" : "true");
@@ -58,7 +79,9 @@ function toggleShare(li, id, button) {
     return;
   }
   emit("showSharePopover", { commentID: id });
-  const input = el("input", { class: "share-url", readonly: "", value: permalinkURL(id), "aria-label": "Link to this comment" });
+  const input = /** @type {HTMLInputElement} */ (
+    el("input", { class: "share-url", readonly: "", value: permalinkURL(id), "aria-label": "Link to this comment" })
+  );
   const copy = el("button", { type: "button", class: "button copy" }, "Copy link");
   copy.addEventListener("click", () => copyLink(input, id, copy));
   const box = el("div", { class: "share-box" });
@@ -66,6 +89,7 @@ function toggleShare(li, id, button) {
   li.append(box);
 }
 
+/** @param {Comment} c */
 function renderComment(c) {
   const id = String(c.id);
   const li = el("li", { class: "comment", "data-id": id });
@@ -99,10 +123,12 @@ function renderList() {
 }
 
 /** Marks the permalinked comment (or none) and scrolls it into view. */
+/** @param {string | null} id */
 export function highlight(id) {
   permalinkID = id || null;
   $("view-full").hidden = !permalinkID;
-  for (const li of document.querySelectorAll("#comments > li.comment")) {
+  const items = /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("#comments > li.comment"));
+  for (const li of items) {
     const on = li.dataset.id === permalinkID;
     li.classList.toggle("highlighted", on);
     if (on) li.scrollIntoView({ block: "nearest" });
@@ -116,6 +142,7 @@ function viewFullDiscussion() {
   if (page.client) page.client.setCommentID(null);
 }
 
+/** @param {string} value */
 function setOrder(value) {
   if (value === orderBy || (value !== "CREATED_AT_ASC" && value !== "CREATED_AT_DESC")) return;
   orderBy = value;
@@ -123,6 +150,7 @@ function setOrder(value) {
   renderList();
 }
 
+/** @param {number} n */
 function setCount(n) {
   page.count = n;
   $("comment-count").textContent = n ? "(" + n + ")" : "";
@@ -154,9 +182,10 @@ export async function loadComments() {
   }
 }
 
+/** @param {Event} event */
 async function onSubmit(event) {
   event.preventDefault();
-  const box = $("comment-body");
+  const box = control("comment-body");
   const text = box.value.trim();
   if (!page.token) {
     formStatus("Sign in to post — your comment stays here.");
@@ -169,7 +198,7 @@ async function onSubmit(event) {
     return;
   }
   const token = page.token;
-  const button = $("post-comment");
+  const button = control("post-comment");
   button.disabled = true;
   formStatus("Posting…");
   const input = { storyID: page.story.storyID || null, body: text };
@@ -215,7 +244,8 @@ async function onSubmit(event) {
 export function wireComments() {
   $("comment-form").addEventListener("submit", onSubmit);
   $("comment-body").addEventListener("focus", () => emit("createCommentFocus"));
-  $("sort").addEventListener("change", (ev) => setOrder(ev.target.value));
+  const sort = control("sort");
+  sort.addEventListener("change", () => setOrder(sort.value));
   $("view-full").addEventListener("click", viewFullDiscussion);
   $("view-full").hidden = !permalinkID;
 }

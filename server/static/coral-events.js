@@ -1,3 +1,4 @@
+// @ts-check
 // Coral's viewer events, with Coral's names and payloads
 // (coralproject/talk client/CLIENT_EVENTS.md and the stream code that emits
 // them), for everything this stream does. The stream client forwards them
@@ -5,6 +6,10 @@
 
 import { page } from "./state.js";
 
+/**
+ * @param {string} name
+ * @param {object} [data]
+ */
 export function emit(name, data) {
   if (page.client) page.client.emit(name, data);
 }
@@ -15,9 +20,19 @@ export function emit(name, data) {
  * the publisher gets `NAME.success` / `NAME.error` with `data`, `rtt` (ms
  * from the request to the UI update) and `success` or `error`.
  */
+/**
+ * @param {string} name
+ * @param {object} [data]
+ * @returns {{success: (value?: object) => void, error: (value?: {message: string, code?: string}) => void}}
+ */
 export function networkEvent(name, data = {}) {
   const start = performance.now();
+  /**
+   * @param {"success" | "error"} outcome
+   * @param {object} [value]
+   */
   const finish = (outcome, value) => {
+    /** @type {Record<string, unknown>} */
     const payload = { ...data, rtt: Math.round(performance.now() - start) };
     if (value) payload[outcome] = value;
     emit(name + "." + outcome, payload);
@@ -31,6 +46,10 @@ export function networkEvent(name, data = {}) {
 /**
  * Coral's deprecated `mutation.NAME` event (the mutation's input), sent
  * only when the publisher passed `enableDeprecatedEvents: true`.
+ */
+/**
+ * @param {string} name
+ * @param {object} input
  */
 export function deprecatedMutation(name, input) {
   if (page.config && page.config.enableDeprecatedEvents === true) emit("mutation." + name, input);
@@ -46,6 +65,7 @@ export function loginPrompt() {
   emit("showAuthPopup", { view: "SIGN_IN" });
 }
 
+/** @type {string | null} */
 let lastCount = null;
 
 /**
@@ -53,6 +73,7 @@ let lastCount = null;
  * and each time it changes (Coral's useCommentCountEvent), so the host can
  * update the page's `.coral-count` badges.
  */
+/** @param {number | undefined} number */
 export function commentCount(number) {
   if (typeof number !== "number") return;
   const data = {

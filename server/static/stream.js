@@ -1,3 +1,4 @@
+// @ts-check
 // The stream page inside the iframe (served at /embed/stream).
 //
 // It talks to the publisher page only through the stream client
@@ -15,13 +16,18 @@ import { startAmp } from "./amp.js";
 
 // TOKEN_AUTH_URL (Spoke): where the publisher issues tokens; passed along
 // with `loginPrompt` so a publisher handler may redirect there.
-page.tokenAuthURL = (document.querySelector('meta[name="token-auth-url"]') || {}).content || "";
+/** @param {string} name */
+const meta = (name) => /** @type {HTMLMetaElement | null} */ (document.querySelector(`meta[name="${name}"]`))?.content || "";
+page.tokenAuthURL = meta("token-auth-url");
 
 /** How long the stream waits for the host's first `config` before it shows itself anyway. */
 const CONFIG_WAIT_MS = 3000;
-let configured;
+/** @type {() => void} */
+let configured = () => {};
+/** @type {Promise<void>} */
 const firstConfig = new Promise((resolve) => (configured = resolve));
 
+/** @param {import("./state.js").StreamConfig} config */
 function onConfig(config) {
   if (!config || typeof config !== "object") return;
   page.config = config;
@@ -53,7 +59,7 @@ function markReady() {
 }
 
 async function main() {
-  if ((document.querySelector('meta[name="stream-mode"]') || {}).content === "amp") {
+  if (meta("stream-mode") === "amp") {
     wireComments();
     startAmp();
     return;

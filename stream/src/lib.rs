@@ -4,270 +4,35 @@
 //! then everything over the `MessageChannel` port the host hands back from
 //! its pinned origin), keeps the current token, calls the page's
 //! `onConfig` / `onLogin` / `onLogout` callbacks, forwards events to the
-//! publisher and reports the page height with a `ResizeObserver`.
+//! publisher, reports the page height with a `ResizeObserver`, and verifies
+//! the session with the stream server (`verifySession`).
+//!
+//! Modules: [`state`] (the client and sending), [`host`] (the host's
+//! messages and the height), [`config`] (the settings the page sees),
+//! [`session`] (the verified session).
 #![warn(missing_docs)]
 
-use std::cell::RefCell;
+mod config;
+mod host;
+pub mod session;
+mod state;
 
 use gloo_events::EventListener;
-use js_sys::{Function, JsString, Object};
+use js_sys::{Function, Object};
+use serde::Serialize;
 use stream_embed::js::{encode, JsRecord};
-use stream_embed::protocol::{Config, From, Msg, Record, Val, MAX_TOKEN, NS, TYPE, VERSION};
+use stream_embed::protocol::{From, Msg, Record, Val};
 use stream_embed::token::payload_json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, MessagePort, ResizeObserver, Window};
+use web_sys::{MessageEvent, ResizeObserver};
+
+use crate::config::page_config;
+use crate::host::{on_welcome, report_height, set_token};
+use crate::state::{send, with, Callbacks, State};
 
 /// Stable error code the stream reports when the server says the token expired.
 const TOKEN_EXPIRED: &str = "TOKEN_EXPIRED";
-
-struct Port {
-    port: MessagePort,
-    _listener: EventListener,
-}
-
-impl Drop for Port {
-    fn drop(&mut self) {
-        self.port.close();
-    }
-}
-
-struct State {
-    window: Window,
-    on_config: Option<Function>,
-    on_login: Option<Function>,
-    on_logout: Option<Function>,
-    on_comment_id: Option<Function>,
-    _welcome: EventListener,
-    port: Option<Port>,
-    /// Messages sent before the channel existed, delivered on connection.
-    outbox: Vec<Msg<JsValue>>,
-    /// A message went out in this task; later ones wait in `pending`.
-    in_task: bool,
-    /// Encoded messages waiting for this task's flush (see [`send`]).
-    pending: Vec<JsValue>,
-    config: Option<Config>,
-    /// The current token, as the JS string the host sent (not copied into
-    /// wasm memory and back for `onLogin`).
-    token: Option<JsValue>,
-    /// The last token the server rejected: a refresh yielding it again is
-    /// not applied, so a bad token cannot loop.
-    rejected: Option<JsValue>,
-    last_height: f64,
-    _resize: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
-}
-
-impl Drop for State {
-    fn drop(&mut self) {
-        if let Some((ro, _)) = &self._resize {
-            ro.disconnect();
-        }
-    }
-}
-
-thread_local! {
-    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-}
-
-fn with<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
-    STATE.with(|s| s.borrow_mut().as_mut().map(f))
-}
-
-/// Sends `msg` to the host. The first message of a task goes out at once
-/// (an acknowledgment is not held up by the page's callbacks); the rest of
-/// that task's messages go out together at its end (one microtask later), as
-/// one array (a batch, in order), so a burst of events costs two
-/// `postMessage`s, not one per event.
-fn send(msg: Msg<JsValue>) {
-    with(|s| {
-        let Some(p) = &s.port else {
-            s.outbox.push(msg);
-            return;
-        };
-        let m = encoded(&msg);
-        if s.in_task {
-            s.pending.push(m);
-        } else {
-            s.in_task = true;
-            let _ = p.port.post_message(&m);
-            FLUSH.with(|f| s.window.queue_microtask(f.as_ref().unchecked_ref()));
-        }
-    });
-}
-
-thread_local! {
-    /// Runs [`flush`] from a microtask. One per page, not per client: a
-    /// microtask queued by a client that `connect` has since replaced still
-    /// finds it alive (and finds the new client's state).
-    static FLUSH: Closure<dyn FnMut()> = Closure::new(flush);
-}
-
-/// End of a task that sent something: post what it queued after its first
-/// message.
-fn flush() {
-    with(|s| {
-        s.in_task = false;
-        let pending = std::mem::take(&mut s.pending);
-        let Some(p) = &s.port else { return };
-        let _ = match <[JsValue; 1]>::try_from(pending) {
-            Ok([one]) => p.port.post_message(&one),
-            Err(many) if many.is_empty() => Ok(()),
-            Err(many) => p
-                .port
-                .post_message(&many.into_iter().collect::<js_sys::Array>()),
-        };
-    });
-}
-
-thread_local! {
-    /// The two `authState` messages, encoded once: posting copies them, and
-    /// every login, logout and config is answered with one.
-    static AUTH_STATE: [JsValue; 2] = [false, true].map(|logged_in| encode(&Msg::AuthState { logged_in }));
-}
-
-fn encoded(msg: &Msg<JsValue>) -> JsValue {
-    match msg {
-        Msg::AuthState { logged_in } => AUTH_STATE.with(|m| m[usize::from(*logged_in)].clone()),
-        _ => encode(msg),
-    }
-}
-
-fn call(f: Option<Function>, arg: &JsValue) {
-    if let Some(f) = f {
-        if let Err(e) = f.call1(&JsValue::UNDEFINED, arg) {
-            web_sys::console::error_2(&"stream client: callback threw:".into(), &e);
-        }
-    }
-}
-
-fn config_object(c: &Config) -> JsValue {
-    // Same field names as on the wire, without the token.
-    let mut public = c.clone();
-    public.access_token = None;
-    let o = encode(&Msg::Config(public));
-    for k in [stream_embed::protocol::NS, stream_embed::protocol::TYPE] {
-        let _ = js_sys::Reflect::delete_property(o.unchecked_ref::<Object>(), &k.into());
-    }
-    o
-}
-
-/// Sets the token (a JS string) and tells the host, then the page.
-fn set_token(token: Option<JsValue>) {
-    let logged_in = token.is_some();
-    let arg = token.clone().unwrap_or(JsValue::UNDEFINED);
-    let Some((changed, cb)) = with(|s| {
-        // `===`: strings compare by value.
-        let changed = s.token != token;
-        s.token = token;
-        let cb = if logged_in { &s.on_login } else { &s.on_logout };
-        (changed, cb.clone())
-    }) else {
-        return;
-    };
-    // Acknowledge first: the host hears the new state without waiting for
-    // the page's callback (and a callback that signs out again is answered
-    // after this, in order).
-    send(Msg::AuthState { logged_in });
-    if changed {
-        call(cb, &arg);
-    }
-}
-
-fn on_host_message(msg: Msg<JsValue>) {
-    match msg {
-        Msg::Config(c) => {
-            let token = c.access_token.as_deref().map(JsValue::from_str);
-            let cb = with(|s| {
-                s.config = Some(c.clone());
-                s.on_config.clone()
-            })
-            .flatten();
-            call(cb, &config_object(&c));
-            set_token(token);
-        }
-        Msg::Login { token } => set_token(Some(JsValue::from_str(&token))),
-        Msg::CommentId { comment_id } => {
-            let cb = with(|s| {
-                if let Some(c) = s.config.as_mut() {
-                    c.comment_id = comment_id.clone();
-                }
-                s.on_comment_id.clone()
-            })
-            .flatten();
-            call(cb, &comment_id.map(JsValue::from).unwrap_or(JsValue::NULL));
-        }
-        Msg::Logout => set_token(None),
-        Msg::RefreshAccessToken { token } => {
-            let token = token
-                .map(|t| JsValue::from_str(&t))
-                .filter(|t| with(|s| s.rejected.as_ref() != Some(t)) == Some(true));
-            set_token(token);
-        }
-        _ => {}
-    }
-}
-
-/// The token of a `login` message, read in place: the one message that
-/// comes often, decoded as `Msg::decode` does without copying the token
-/// into wasm memory (and back out for `onLogin`).
-fn login_token(rec: &JsRecord) -> Option<JsValue> {
-    if rec.get_num(NS) != Some(VERSION) || rec.get_str(TYPE)? != "login" {
-        return None;
-    }
-    let token = rec.raw("token");
-    // A non-empty string of at most MAX_TOKEN UTF-8 bytes (a UTF-16 unit
-    // takes one to three; measure exactly only when it matters).
-    let units = token.dyn_ref::<JsString>()?.length() as usize;
-    let fits = units > 0
-        && (units * 3 <= MAX_TOKEN
-            || (units <= MAX_TOKEN && token.as_string().is_some_and(|t| t.len() <= MAX_TOKEN)));
-    fits.then_some(token)
-}
-
-fn on_welcome(ev: &MessageEvent) {
-    let Some(port) = ev.ports().get(0).dyn_into::<MessagePort>().ok() else {
-        return;
-    };
-    let listener = EventListener::new(&port, "message", |ev| {
-        // Only the host (holding the other end) posts here: MessageEvents.
-        let data = ev.unchecked_ref::<MessageEvent>().data();
-        let rec = JsRecord(&data);
-        if let Some(token) = login_token(&rec) {
-            set_token(Some(token));
-        } else if let Some(msg) = Msg::decode(&rec, From::Host) {
-            on_host_message(msg);
-        }
-    });
-    port.start();
-    let outbox = with(|s| {
-        s.port = Some(Port {
-            port,
-            _listener: listener,
-        });
-        s.last_height = -1.0;
-        std::mem::take(&mut s.outbox)
-    })
-    .unwrap_or_default();
-    for m in outbox {
-        send(m);
-    }
-    report_height();
-}
-
-fn report_height() {
-    let h = with(|s| {
-        let el = s.window.document()?.document_element()?;
-        let h = el.get_bounding_client_rect().height().ceil();
-        (h != s.last_height).then(|| {
-            s.last_height = h;
-            h
-        })
-    })
-    .flatten();
-    if let Some(px) = h {
-        send(Msg::Height { px });
-    }
-}
 
 fn callback(rec: &JsRecord, key: &str) -> Option<Function> {
     match rec.get(key) {
@@ -278,10 +43,12 @@ fn callback(rec: &JsRecord, key: &str) -> Option<Function> {
 
 /// Connects to the host page. `callbacks` may have `onConfig(config)`,
 /// `onLogin(token)`, `onLogout()` and `onCommentID(id or null)` (the
-/// reader moved through the page history to or from a permalink). Only one client exists per page; a
-/// second `connect` replaces the first.
+/// reader moved through the page history to or from a permalink). Only one
+/// client exists per page; a second `connect` replaces the first.
 #[wasm_bindgen]
-pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
+pub fn connect(
+    #[wasm_bindgen(unchecked_param_type = "StreamCallbacks")] callbacks: JsValue,
+) -> Result<StreamClient, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let parent = window.parent().ok().flatten();
     let rec = JsRecord(&callbacks);
@@ -305,12 +72,14 @@ pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
     if let Some(el) = window.document().and_then(|d| d.document_element()) {
         ro.observe(&el);
     }
-    let state = State {
+    state::replace(State {
         window: window.clone(),
-        on_config: callback(&rec, "onConfig"),
-        on_login: callback(&rec, "onLogin"),
-        on_logout: callback(&rec, "onLogout"),
-        on_comment_id: callback(&rec, "onCommentID"),
+        callbacks: Callbacks {
+            on_config: callback(&rec, "onConfig"),
+            on_login: callback(&rec, "onLogin"),
+            on_logout: callback(&rec, "onLogout"),
+            on_comment_id: callback(&rec, "onCommentID"),
+        },
         _welcome: welcome,
         port: None,
         outbox: Vec::new(),
@@ -320,15 +89,19 @@ pub fn connect(callbacks: JsValue) -> Result<StreamClient, JsValue> {
         token: None,
         rejected: None,
         last_height: -1.0,
-        _resize: Some((ro, resize)),
-    };
-    let old = STATE.with(|s| s.borrow_mut().replace(state));
-    drop(old);
+        resize: Some((ro, resize)),
+    });
     // The hello carries no secret: it is the only wildcard-target message.
     if let Some(p) = parent.filter(|p| JsValue::from(p.clone()) != JsValue::from(window.clone())) {
         p.post_message(&encode(&Msg::<JsValue>::Hello), "*")?;
     }
     Ok(StreamClient { _private: () })
+}
+
+/// `authError`'s payload.
+#[derive(Serialize)]
+struct AuthError<'a> {
+    code: &'a str,
 }
 
 /// Handle returned by [`connect`].
@@ -352,9 +125,9 @@ impl StreamClient {
     }
 
     /// The settings the host sent (without the token), once connected.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "StreamConfig | undefined")]
     pub fn config(&self) -> JsValue {
-        with(|s| s.config.as_ref().map(config_object))
+        with(|s| s.config.as_ref().map(page_config))
             .flatten()
             .unwrap_or(JsValue::UNDEFINED)
     }
@@ -366,6 +139,18 @@ impl StreamClient {
             .and_then(|t| payload_json(&t))
             .and_then(|j| js_sys::JSON::parse(&j).ok())
             .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The current token, verified by the stream server: resolves to the
+    /// session, or rejects with an `Error` carrying `code` (see
+    /// `SessionError`). The answer is for the token current at the call.
+    #[wasm_bindgen(js_name = verifySession, unchecked_return_type = "Promise<Session>")]
+    pub fn verify_session(&self) -> js_sys::Promise {
+        let token = self.token();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let session = session::verify(token).await?;
+            serde_wasm_bindgen::to_value(&session).map_err(JsValue::from)
+        })
     }
 
     /// Forwards the event `name` (e.g. `loginPrompt`) to the publisher.
@@ -409,11 +194,11 @@ impl StreamClient {
             s.config.as_ref().is_some_and(|c| c.can_refresh)
         })
         .unwrap_or(false);
-        let data = Object::new();
-        let _ = js_sys::Reflect::set(&data, &"code".into(), &JsValue::from_str(&code));
+        let data = serde_wasm_bindgen::to_value(&AuthError { code: &code })
+            .unwrap_or_else(|_| Object::new().into());
         send(Msg::Event {
             name: "authError".into(),
-            data: Some(data.into()),
+            data: Some(data),
         });
         if code == TOKEN_EXPIRED {
             send(Msg::Event {

@@ -218,3 +218,27 @@ test("loginPrompt carries {tokenAuthURL} when the server has TOKEN_AUTH_URL", as
     await spoke.stop();
   }
 });
+
+test("the stream client's verifySession: a server out of reach leaves the reader shown but unverified, and no authError", async () => {
+  const token = await mintToken(server, { user: "bob" });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`${server.stream}/api/session`, (r) => (r.request().method() === "POST" ? r.abort() : r.fallback()));
+  pages.set(
+    "/events-offline.html",
+    `<!doctype html><div id="coral_thread"></div><script src="${server.stream}/embed.js"></script>
+<script>window.__ev = []; window.embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true, storyID: "ev-7",
+  accessToken: ${JSON.stringify(token)}, events: function (e) { e.onAny(function (n) { __ev.push(n); }); } });</script>`
+  );
+  await page.goto(pages.origin + "/events-offline.html");
+  const frame = await streamFrame(page, server);
+  await frame.waitForFunction(() => document.getElementById("form-status").textContent.includes("not verified yet"));
+  assert.equal(await frame.getAttribute("#username", "data-verified"), "false");
+  assert.equal((await frame.textContent("#username")).trim(), "bob");
+  assert.equal(await page.evaluate(() => __ev.includes("authError")), false);
+  // Back online: the next token is verified.
+  await page.unroute(`${server.stream}/api/session`);
+  await page.evaluate((t) => embed.login(t), await mintToken(server, { user: "alice" }));
+  await frame.waitForFunction(() => document.getElementById("username").dataset.verified === "true");
+  await context.close();
+});
