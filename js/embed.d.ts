@@ -47,21 +47,46 @@ export interface StreamEmbedEvents {
 
 export type Listener<K extends keyof StreamEmbedEvents = string> = (data: StreamEmbedEvents[K]) => void;
 
-/** EventEmitter2's surface, as handed to the `events` option. */
+/** A listener for any event: called with the name, then the event's values. */
+export type AnyListener = (name: string, ...values: unknown[]) => void;
+
+/**
+ * EventEmitter2's surface (`{wildcard: true, delimiter: "."}`), as handed to
+ * the `events` option: `*` matches one `.`-separated segment, `**` any
+ * number. Methods that return the emitter chain.
+ */
 export interface StreamEmbedEmitter {
-  on<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): void;
-  off<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): void;
-  once<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): void;
-  onAny(fn: (name: string, data: unknown) => void): void;
-  offAny(fn?: (name: string, data: unknown) => void): void;
+  on<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  addListener<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  prependListener<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  once<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  prependOnceListener<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  many<K extends keyof StreamEmbedEvents>(name: K, times: number, fn: Listener<K>): this;
+  prependMany<K extends keyof StreamEmbedEvents>(name: K, times: number, fn: Listener<K>): this;
+  off<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  removeListener<K extends keyof StreamEmbedEvents>(name: K, fn: Listener<K>): this;
+  removeAllListeners(name?: string): this;
+  onAny(fn: AnyListener): this;
+  prependAny(fn: AnyListener): this;
+  offAny(fn?: AnyListener): this;
+  listeners(name: string): Function[];
+  listenersAny(): Function[];
+  listenerCount(name: string): number;
+  hasListeners(name: string): boolean;
+  eventNames(): string[];
+  /** Calls this page's listeners; never sent to the stream. */
+  emit(name: string, ...values: unknown[]): boolean;
+  /** Accepted; there is no limit. */
+  setMaxListeners(n: number): this;
 }
 
 /** `createStreamEmbed` options: Coral's names and defaults. */
 export interface StreamEmbedConfig {
   /** Container element id. Default `"coral-embed-stream"`. */
   id?: string;
-  /** Stream server root URL. Default: the origin of the embed script. */
+  /** Stream server root URL (absolute or `//host`). Default: the origin of the embed script. */
   rootURL?: string;
+  /** Default: `?storyID=`. */
   storyID?: string | number;
   /** Default: `?storyURL=`, then `<link rel=canonical>`, then origin + path. */
   storyURL?: string;
@@ -70,6 +95,8 @@ export interface StreamEmbedConfig {
   commentID?: string | number;
   /** Render without calling `render()`. Default `false`, as in Coral. */
   autoRender?: boolean;
+  /** The element that scrolls the page's content (lazy rendering watches it). */
+  customScrollContainer?: Element;
   /** Called before the stream is created, to attach listeners. */
   events?: (emitter: StreamEmbedEmitter) => void;
   /** The SSO token (a JWT), if the reader is signed in. */
@@ -93,7 +120,7 @@ export interface StreamEmbedConfig {
 export interface StreamEmbed extends StreamEmbedEmitter {
   /** Renders the stream now (no-op if rendered). */
   render(): void;
-  /** Removes the stream; throws `NOT_MOUNTED` if it was never rendered. */
+  /** Unmounts the stream (it can render again); throws `NOT_MOUNTED` if not mounted. */
   remove(): void;
   /** Signs the reader in (or replaces the token) without reloading. */
   login(token: string): void;
@@ -113,6 +140,8 @@ export interface TalkRenderOptions {
   asset_url?: string;
   auth_token?: string;
   events?: (emitter: StreamEmbedEmitter) => void;
+  /** Render when the element nears the viewport instead of at once. */
+  lazy?: boolean;
 }
 
 export interface CoralGlobal {

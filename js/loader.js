@@ -32,7 +32,17 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
     for (var i = 0; i < w.length; i++) w[i]();
   }
   // Embed handle methods, numbered as the SDK's `call` export expects.
-  var METHODS = "render remove login logout on off once onAny offAny handleLoginCallback".split(" ");
+  var METHODS = (
+    "render remove login logout on off once onAny offAny handleLoginCallback prependListener " +
+    "prependOnceListener many prependMany prependAny removeAllListeners listeners listenersAny eventNames emit"
+  ).split(" ");
+  // Once the page holds no handle, the SDK frees the embed's state (its
+  // options, listeners and token, kept by remove() for a later render()).
+  var gone =
+    typeof FinalizationRegistry == "function" &&
+    new FinalizationRegistry(function (id) {
+      invoke(id, 98, []);
+    });
 
   // An embed handle (also the emitter given to the `events` option). The
   // SDK binds it to its embed id; calls before that are queued in order.
@@ -40,6 +50,7 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
     var self = this, id = null, error = null, calls = [];
     function bind(i) {
       id = i;
+      if (gone) gone.register(self, i);
       return self;
     }
     function create() {
@@ -59,27 +70,42 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
       // and embeds queued after it still run.
       for (var i = 0; !error && i < c.length; i++)
         try {
-          call(c[i][0], c[i][1], c[i][2]);
+          call(c[i][0], c[i][1]);
         } catch (e) {
           console.error(e);
         }
     }
-    function call(k, a, b) {
+    // Every method passes its arguments as an array; one that returns
+    // nothing returns the handle, so emitter calls chain as in EventEmitter2.
+    function call(k, args) {
       if (error) throw error;
-      if (id === null) return void calls.push([k, a, b]);
-      return invoke(id, k, a, b);
+      if (id === null) return calls.push([k, args]), self;
+      var r = invoke(id, k, args);
+      return r === undefined ? self : r;
     }
     METHODS.forEach(function (m, k) {
-      self[m] = function (a, b) {
-        return call(k, a, b);
+      self[m] = function () {
+        return call(k, Array.prototype.slice.call(arguments));
       };
     });
+    // EventEmitter2's aliases and views of the methods above.
+    self.addListener = self.on;
+    self.removeListener = self.off;
+    self.listenerCount = function (name) {
+      return self.listeners(name).length;
+    };
+    self.hasListeners = function (name) {
+      return self.listeners(name).length > 0;
+    };
+    self.setMaxListeners = function () {
+      return self;
+    };
     // A null-prototype descriptor: a polluted `Object.prototype.value`
     // would otherwise make this throw.
     Object.defineProperty(self, "rendered", {
       __proto__: null,
       get: function () {
-        return id !== null && invoke(id, METHODS.length);
+        return id !== null && invoke(id, METHODS.length, []);
       },
     });
     if (loaded) make(bind); // synchronous: errors throw to the caller
@@ -97,7 +123,7 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
       return embed.handleLoginCallback();
     },
     createLoginNonce: function () {
-      return invoke(0, 99);
+      return invoke(0, 99, []);
     },
     Talk: {
       render: function (element, opts) {

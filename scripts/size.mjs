@@ -15,7 +15,12 @@ import { extractWasm } from "./inline-wasm.mjs";
 // (25,250 → 25,850 for issue 13's hostile-page defences: +0.93 kB gz, less
 // 0.35 kB from zeroing panic-only data; README "Size" has the breakdown.)
 export const TARGET = 15360;
-export const RATCHET = 25850;
+// (25,850 → 30,000 for issue 14's and 15's host features: EventEmitter2's
+// methods, wildcard matching and `this.event` about 2.6 kB, remove/render,
+// rootURL forms, ?storyID=, customScrollContainer, the Talk v4 options and
+// the count badges about 1.5 kB; README "Size". The core redesign of issue
+// 18 is to take the payload to 15,360 B with all of them.)
+export const RATCHET = 30000;
 const dir = "dist/embed";
 let total = 0;
 for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {

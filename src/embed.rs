@@ -22,7 +22,7 @@ use crate::error::{Code, Error};
 use crate::events::Bus;
 use crate::js::{encode, object, to_js_error, with_token, JsRecord};
 use crate::options::{origin_of, parse, Options};
-use crate::protocol::{Msg, MAX_EVENT_NAME};
+use crate::protocol::Msg;
 use crate::session::{
     auth_error, check_token, request_refresh, set_token, token_expired, validate,
 };
@@ -114,25 +114,14 @@ pub(crate) fn warn(msg: &str) {
     web_sys::console::warn_1(&JsValue::from_str(msg));
 }
 
-/// Emits `name` with `data` to embed `id`'s listeners. A throwing listener
-/// is reported to the console; the others still run.
+/// Emits `name` with `data` (none if `undefined`) to embed `id`'s
+/// listeners (see [`crate::emitter::emit_args`]).
 pub(crate) fn emit(id: u32, name: &str, data: &JsValue) {
-    let Some(targets) = with(id, |e| e.bus.targets(name)) else {
-        return;
-    };
-    for t in targets {
-        let r = if t.any {
-            t.f.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), data)
-        } else {
-            t.f.call1(&JsValue::UNDEFINED, data)
-        };
-        if let Err(err) = r {
-            let mut m = String::from("Coral: a listener for `");
-            m.push_str(name);
-            m.push_str("` threw:");
-            web_sys::console::error_2(&JsValue::from_str(&m), &err);
-        }
+    let args = js_sys::Array::of1(&JsValue::from_str(name));
+    if !data.is_undefined() {
+        args.push(data);
     }
+    crate::emitter::emit_args(id, name, &args, false);
 }
 
 /// A `message` on the page's window: connect if it is this stream's hello.
@@ -237,7 +226,19 @@ fn on_message(id: u32, msg: Msg<JsValue>) {
             }
         }
         Msg::Event { name, .. } if name == "tokenExpired" => token_expired(id),
-        Msg::Event { name, data } => emit(id, &name, &data.unwrap_or(JsValue::UNDEFINED)),
+        // Coral's deprecated network events only with `enableDeprecatedEvents`.
+        Msg::Event { name, .. }
+            if ["mutation.", "fetch.", "subscription."]
+                .iter()
+                .any(|p| name.starts_with(p))
+                && with(id, |e| e.opts.enable_deprecated_events) != Some(true) => {}
+        Msg::Event { name, data } => {
+            let data = data.unwrap_or(JsValue::UNDEFINED);
+            if name == "count.comments" {
+                crate::counts::live(&data);
+            }
+            emit(id, &name, &data)
+        }
         Msg::Height { px } => {
             with(id, |e| {
                 if let Some(m) = &e.mount {
@@ -285,10 +286,10 @@ pub type Handle = ();
 pub type Handle = StreamEmbed;
 
 #[cfg(feature = "tiny")]
-fn handle(_: StreamEmbed) -> Handle {}
+pub(crate) fn handle(_: StreamEmbed) -> Handle {}
 
 #[cfg(not(feature = "tiny"))]
-fn handle(e: StreamEmbed) -> Handle {
+pub(crate) fn handle(e: StreamEmbed) -> Handle {
     e
 }
 
@@ -319,39 +320,6 @@ pub fn create_stream_embed(
         .map_err(to_js_error)
 }
 
-/// Talk v4's `Coral.Talk.render(element, { talk, asset_id, asset_url,
-/// auth_token, events })`, mapped onto `createStreamEmbed` and rendered at
-/// once, as Talk v4 did. `bind` as for `createStreamEmbed`.
-#[wasm_bindgen(js_name = talkRender)]
-#[allow(clippy::unit_arg)] // `Handle` is `()` in the shipped build
-pub fn talk_render(
-    element: JsValue,
-    opts: JsValue,
-    script_url: Option<String>,
-    bind: Option<Function>,
-) -> Result<Handle, JsValue> {
-    let element = element
-        .dyn_into::<Element>()
-        .map_err(|_| to_js_error(Error::invalid_option("element", "a DOM element")))?;
-    let config = js_sys::Object::new();
-    for (from, to) in [
-        ("talk", "rootURL"),
-        ("asset_id", "storyID"),
-        ("asset_url", "storyURL"),
-        ("auth_token", "accessToken"),
-        ("events", "events"),
-    ] {
-        // Own data properties only, as for `createStreamEmbed`'s options.
-        let v = JsRecord(&opts).raw(from);
-        if !v.is_undefined() {
-            crate::js::put(&config, &to.into(), &v);
-        }
-    }
-    let embed = create(config.into(), script_url, Some(element), bind).map_err(to_js_error)?;
-    embed.render()?;
-    Ok(handle(embed))
-}
-
 /// `call`'s method number for `Coral.createLoginNonce()` (no embed).
 #[cfg(feature = "tiny")]
 const LOGIN_NONCE: u32 = 99;
@@ -359,26 +327,35 @@ const LOGIN_NONCE: u32 = 99;
 /// The methods of an embed handle, by number (the loader's `METHODS` order).
 #[cfg(feature = "tiny")]
 #[wasm_bindgen]
-pub fn call(id: u32, method: u32, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
+pub fn call(id: u32, method: u32, args: js_sys::Array) -> Result<JsValue, JsValue> {
     let e = StreamEmbed { id };
     let done = JsValue::UNDEFINED;
+    if let Some(r) = crate::emitter::call(id, method, &args) {
+        // An embed that no longer exists (freed) answers `NOT_MOUNTED`.
+        with(id, |_| ()).ok_or_else(not_mounted)?;
+        return r.map_err(to_js_error);
+    }
     Ok(match method {
         LOGIN_NONCE => crate::nonce::create().map_err(to_js_error)?,
+        FREE => {
+            free(id);
+            done
+        }
         0 => e.render().map(|_| done)?,
         1 => e.remove().map(|_| done)?,
-        2 => e.login(a).map(|_| done)?,
+        2 => e.login(args.get(0)).map(|_| done)?,
         3 => e.logout().map(|_| done)?,
-        4 => e.on(a, b).map(|_| done)?,
-        5 => e.off(a, b).map(|_| done)?,
-        6 => e.once(a, b).map(|_| done)?,
-        7 => e.on_any(a).map(|_| done)?,
-        8 => e.off_any(a).map(|_| done)?,
         9 => e.handle_login_callback()?.into(),
         _ => e.rendered().into(),
     })
 }
 
-fn create(
+/// `call`'s method number that frees an embed (the loader's
+/// `FinalizationRegistry` calls it once the page holds no handle to it).
+#[cfg(feature = "tiny")]
+const FREE: u32 = 98;
+
+pub(crate) fn create(
     config: JsValue,
     script_url: Option<String>,
     element: Option<Element>,
@@ -392,6 +369,12 @@ fn create(
         warn(&w);
     }
     let root = match (&opts.root_url, script_url.as_deref().and_then(origin_of)) {
+        // Scheme-relative (`//host`, as in Coral's docs): the page's scheme.
+        (Some(r), _) if r.starts_with("//") => {
+            let mut abs = crate::global::location().protocol();
+            abs.push_str(r);
+            abs
+        }
         (Some(r), _) => r.clone(),
         (None, Some(origin)) => origin,
         (None, None) => {
@@ -417,6 +400,18 @@ fn create(
     if opts.comment_id.is_none() {
         opts.comment_id = page::query_param(&search, "commentID");
     }
+    if opts.story_id.is_none() {
+        opts.story_id = page::query_param(&search, "storyID");
+    }
+    if let Some(c) = &opts.custom_scroll_container {
+        if !c.is_instance_of::<Element>() {
+            return Err(Error::invalid_option(
+                "customScrollContainer",
+                "a DOM element",
+            ));
+        }
+    }
+    crate::counts::inject(&root);
 
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
@@ -503,7 +498,8 @@ fn create(
             if e.opts.comment_id.is_some() || observer_missing {
                 None
             } else {
-                Some(lazy::observe(id, &e.container, on_entries))
+                let root = e.opts.custom_scroll_container.as_ref();
+                Some(lazy::observe(id, &e.container, root, on_entries))
             }
         })
         .flatten();
@@ -576,6 +572,10 @@ fn render(id: u32) -> Result<(), JsValue> {
             return Ok(());
         }
         e.lazy = None;
+        // Mounted again after `remove()`: the token's timer runs again.
+        if let (None, Some(due)) = (&e.timer, e.due) {
+            crate::session::arm(e, due);
+        }
         let params = crate::global::Params::new("");
         let fields = [
             ("storyID", &e.opts.story_id),
@@ -610,17 +610,29 @@ fn render(id: u32) -> Result<(), JsValue> {
     made.ok_or_else(not_mounted)?
 }
 
-/// Removes embed `id`; its state is dropped outside the registry borrow.
+/// Unmounts embed `id` (Coral's `remove()`): the iframe with its listeners
+/// and channel, a pending lazy render and the embed's timers go, dropped
+/// outside the registry borrow. Its options, listeners and token stay, so
+/// `render()` mounts it again (single-page apps); [`free`] drops the rest.
 fn remove(id: u32) -> Result<(), JsValue> {
-    let taken = EMBEDS.0.try_borrow_mut().ok().and_then(|mut e| {
-        let pos = e
-            .iter()
-            .position(|x| x.id == id && (x.mount.is_some() || x.lazy.is_some()))?;
-        Some(e.swap_remove(pos))
-    });
+    let taken = with(id, |e| {
+        if e.mount.is_none() && e.lazy.is_none() {
+            return None;
+        }
+        e.ready_fired = false;
+        e.error_reported = false;
+        Some((
+            e.mount.take(),
+            e.lazy.take(),
+            e.timer.take(),
+            e.soon.take(),
+            e.refresh_next.take(),
+        ))
+    })
+    .flatten();
     match taken {
-        Some(embed) => {
-            drop(embed);
+        Some(parts) => {
+            drop(parts);
             Ok(())
         }
         // Never rendered (or already removed): Coral throws here too.
@@ -631,46 +643,14 @@ fn remove(id: u32) -> Result<(), JsValue> {
     }
 }
 
-fn event_name(name: &JsValue) -> Result<String, JsValue> {
-    match crate::js::as_string(name) {
-        Some(n) if !n.is_empty() && n.len() <= MAX_EVENT_NAME => Ok(n),
-        _ => Err(to_js_error(Error::new(
-            Code::InvalidArgument,
-            &["event name must be a non-empty string."],
-        ))),
-    }
-}
-
-fn listener(f: JsValue) -> Result<Function, JsValue> {
-    f.dyn_into::<Function>().map_err(|_| {
-        to_js_error(Error::new(
-            Code::InvalidArgument,
-            &["event listener must be a function."],
-        ))
-    })
-}
-
-fn on(id: u32, name: JsValue, f: JsValue, once: bool) -> Result<(), JsValue> {
-    let name = event_name(&name)?;
-    let f = listener(f)?;
-    with(id, |e| {
-        if once {
-            e.bus.once(&name, f)
-        } else {
-            e.bus.on(&name, f)
-        }
-    })
-    .ok_or_else(not_mounted)
-}
-
-fn off(id: u32, name: JsValue, f: JsValue) -> Result<(), JsValue> {
-    let name = event_name(&name)?;
-    with(id, |e| {
-        if let Some(f) = f.dyn_ref::<Function>() {
-            e.bus.off(&name, f);
-        }
-    })
-    .ok_or_else(not_mounted)
+/// Drops embed `id` and everything it holds (once the page holds no handle
+/// to it); later calls with its id answer `NOT_MOUNTED`.
+pub fn free(id: u32) {
+    let taken = EMBEDS.0.try_borrow_mut().ok().and_then(|mut all| {
+        let pos = all.iter().position(|x| x.id == id)?;
+        Some(all.swap_remove(pos))
+    });
+    drop(taken);
 }
 
 /// A comment stream embedded in the page (Coral's `StreamEmbed`). It is
@@ -721,33 +701,45 @@ impl StreamEmbed {
         Ok(())
     }
 
-    /// Adds a listener for the event `name`.
+    /// Adds a listener for the event `name` (a pattern: see the emitter).
     pub fn on(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
-        on(self.id, name, f, false)
+        self.emitter(crate::emitter::method::ON, &[name, f])
     }
 
     /// Removes a listener added with `on` or `once`.
     pub fn off(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
-        off(self.id, name, f)
+        self.emitter(crate::emitter::method::OFF, &[name, f])
     }
 
     /// Adds a listener for `name` that runs once.
     pub fn once(&self, name: JsValue, f: JsValue) -> Result<(), JsValue> {
-        on(self.id, name, f, true)
+        self.emitter(crate::emitter::method::ONCE, &[name, f])
     }
 
     /// Adds a listener for every event; called as `f(name, data)`.
     #[cfg_attr(not(feature = "tiny"), wasm_bindgen(js_name = onAny))]
     pub fn on_any(&self, f: JsValue) -> Result<(), JsValue> {
-        let f = listener(f)?;
-        with(self.id, |e| e.bus.on_any(f)).ok_or_else(not_mounted)
+        self.emitter(crate::emitter::method::ON_ANY, &[f])
     }
 
     /// Removes one `onAny` listener, or all of them without an argument.
     #[cfg_attr(not(feature = "tiny"), wasm_bindgen(js_name = offAny))]
     pub fn off_any(&self, f: JsValue) -> Result<(), JsValue> {
-        let f = f.dyn_into::<Function>().ok();
-        with(self.id, |e| e.bus.off_any(f.as_ref())).ok_or_else(not_mounted)
+        self.emitter(crate::emitter::method::OFF_ANY, &[f])
+    }
+
+    /// Runs emitter method `m` (the shipped build reaches every emitter
+    /// method through `call`; this class exposes the five above for tests).
+    fn emitter(&self, m: u32, args: &[JsValue]) -> Result<(), JsValue> {
+        with(self.id, |_| ()).ok_or_else(not_mounted)?;
+        let a = js_sys::Array::new();
+        for v in args {
+            a.push(v);
+        }
+        match crate::emitter::call(self.id, m, &a) {
+            Some(Err(e)) => Err(to_js_error(e)),
+            _ => Ok(()),
+        }
     }
 
     /// The embed's id (test builds only).

@@ -1,19 +1,29 @@
-//! The publisher-facing event bus (`on`, `off`, `once`, `onAny`, `offAny`),
-//! generic over the listener type so it is tested natively.
+//! The publisher-facing event bus with EventEmitter2's semantics, as Coral
+//! creates it (`{wildcard: true, delimiter: "."}`), generic over the
+//! listener type so it is tested natively.
+//!
+//! Names are `.`-separated segments. In a listener's pattern `*` matches
+//! exactly one segment and `**` any number of them, none included
+//! (`createComment.*`, `**.success`, `**`). Emitting a name that contains
+//! wildcards (the publisher's own `emit`) matches the other way too, as in
+//! EventEmitter2. `off` and `removeAllListeners` expand the wildcards of
+//! the name they are given against the registered patterns (`off("a.*", f)`
+//! removes `f` from `a.b`), and take the registered patterns literally.
 //!
 //! Dispatch follows gloo-history: [`Bus::targets`] snapshots the listeners
-//! to call (consuming `once` entries) and the caller invokes them after
+//! to call (consuming `once`/`many` counts) and the caller invokes them after
 //! releasing every borrow, so a listener may call back into the embed.
 
-use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
 
 /// One registered listener.
 #[derive(Debug, Clone)]
 struct Entry<F> {
-    /// `None` for an `onAny` listener.
-    name: Option<String>,
+    /// The pattern; `None` for an `onAny` listener.
+    pattern: Option<String>,
     f: F,
-    once: bool,
+    /// Calls left for `once`/`many`; 0 means unlimited.
+    left: u32,
 }
 
 /// A listener to invoke for one emitted event.
@@ -39,60 +49,160 @@ impl<F> Default for Bus<F> {
     }
 }
 
+/// Whether `pattern` matches `name`, segment by segment: `*` in `pattern`
+/// is one segment, `**` zero or more; with `both`, the wildcards of `name`
+/// count too. Dynamic programming over the segments (no backtracking, so
+/// no pattern can make it slow); names are at most 128 bytes.
+pub fn matches(pattern: &str, name: &str, both: bool) -> bool {
+    let name: Vec<&str> = name.split('.').collect();
+    // row[j]: the pattern's segments so far match name[..j]. Before any,
+    // only an empty name, or (with `both`) one of `**`s only, matches.
+    let mut row = vec![true; name.len() + 1];
+    let mut all = true;
+    for (cell, b) in row.iter_mut().skip(1).zip(&name) {
+        all &= both && *b == "**";
+        *cell = all;
+    }
+    for a in pattern.split('.') {
+        let mut diag = false; // the previous row's value at j - 1
+        let mut left = false; // this row's value at j - 1
+        for (j, cell) in row.iter_mut().enumerate() {
+            let up = *cell;
+            let b = if j == 0 {
+                None
+            } else {
+                name.get(j - 1).copied()
+            };
+            let now = match b {
+                // Only `**` (either side) matches an empty prefix.
+                None => up && a == "**",
+                Some(_) if a == "**" => up || left,
+                Some("**") if both => up || left,
+                Some(b) => diag && (a == b || a == "*" || (both && b == "*")),
+            };
+            diag = up;
+            left = now;
+            *cell = now;
+        }
+    }
+    row.last().copied().unwrap_or(false)
+}
+
 impl<F: Clone + PartialEq> Bus<F> {
-    /// Adds a listener for `name`.
-    pub fn on(&mut self, name: &str, f: F) {
-        self.push(Some(name), f, false);
-    }
-
-    /// Adds a listener for `name` that is removed after its first call.
-    pub fn once(&mut self, name: &str, f: F) {
-        self.push(Some(name), f, true);
-    }
-
-    /// Adds a listener for every event.
-    pub fn on_any(&mut self, f: F) {
-        self.push(None, f, false);
-    }
-
-    fn push(&mut self, name: Option<&str>, f: F, once: bool) {
-        self.entries.push(Entry {
-            name: name.map(str::to_owned),
+    /// Adds `f` for `pattern` (`None`: every event, as `onAny`), called at
+    /// most `times` times (0: unlimited), first if `prepend`. A pattern with
+    /// two `**` in a row is ignored, as EventEmitter2 ignores it.
+    pub fn add(&mut self, pattern: Option<&str>, f: F, times: u32, prepend: bool) {
+        if pattern.is_some_and(|p| {
+            p.split('.')
+                .zip(p.split('.').skip(1))
+                .any(|s| s == ("**", "**"))
+        }) {
+            return;
+        }
+        let e = Entry {
+            pattern: pattern.map(str::to_owned),
             f,
-            once,
-        });
+            left: times,
+        };
+        if prepend {
+            self.entries.insert(0, e);
+        } else {
+            self.entries.push(e);
+        }
     }
 
-    /// Removes the most recently added listener `f` for `name`, as
-    /// EventEmitter2 does. Returns whether one was removed.
+    /// Removes listener `f` from the patterns `name` covers (`off`,
+    /// `removeListener`), as EventEmitter2's listener tree does: visiting
+    /// the covered patterns oldest first, a pattern whose only listener is
+    /// `f` loses it and the search goes on; a pattern with several
+    /// listeners loses its first `f` and the search stops. Returns whether
+    /// anything was removed.
     pub fn off(&mut self, name: &str, f: &F) -> bool {
-        let pos = self
-            .entries
-            .iter()
-            .rposition(|e| e.name.as_deref() == Some(name) && e.f == *f);
-        // `retain` rather than `remove(i)`: no bounds-check panic path.
-        let mut k = 0;
-        self.entries.retain(|_| {
-            k += 1;
-            Some(k - 1) != pos
-        });
-        pos.is_some()
+        let mut removed = false;
+        for p in self.event_names() {
+            if !matches(name, &p, false) {
+                continue;
+            }
+            let mine = |e: &Entry<F>| e.pattern.as_ref() == Some(&p);
+            let count = self.entries.iter().filter(|e| mine(e)).count();
+            let Some(pos) = self.entries.iter().position(|e| mine(e) && e.f == *f) else {
+                continue;
+            };
+            // `retain` rather than `remove(i)`: no bounds-check panic path.
+            let mut k = 0;
+            self.entries.retain(|_| {
+                k += 1;
+                k - 1 != pos
+            });
+            removed = true;
+            if count > 1 {
+                break;
+            }
+        }
+        removed
     }
 
-    /// Removes the `onAny` listener `f`, or all of them when `f` is `None`.
+    /// Removes the first `onAny` listener `f`, or all of them for `None`.
     pub fn off_any(&mut self, f: Option<&F>) {
-        self.entries
-            .retain(|e| e.name.is_some() || f.is_some_and(|f| e.f != *f));
+        let pos = f.and_then(|f| {
+            self.entries
+                .iter()
+                .position(|e| e.pattern.is_none() && e.f == *f)
+        });
+        let mut k = 0;
+        self.entries.retain(|e| {
+            k += 1;
+            e.pattern.is_some() || (f.is_some() && Some(k - 1) != pos)
+        });
     }
 
-    /// The listeners to call for `name`, in order: `onAny` listeners first
-    /// (as EventEmitter2), then named ones in registration order. `once`
-    /// listeners are removed here, so each runs at most once even if a
-    /// listener re-emits.
-    pub fn targets(&mut self, name: &str) -> Vec<Target<F>> {
+    /// Removes every named listener whose pattern `name` covers, or every
+    /// named listener for `None` (`removeAllListeners`; `onAny` listeners
+    /// stay, as in EventEmitter2).
+    pub fn remove_all(&mut self, name: Option<&str>) {
+        self.entries.retain(|e| match (&e.pattern, name) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(p), Some(n)) => !matches(n, p, false),
+        });
+    }
+
+    /// The listeners an event `name` would call, `onAny` ones aside
+    /// (`listeners`), or the `onAny` listeners for `None` (`listenersAny`).
+    pub fn listeners(&self, name: Option<&str>) -> Vec<F> {
+        self.entries
+            .iter()
+            .filter(|e| match (&e.pattern, name) {
+                (Some(p), Some(n)) => matches(p, n, true),
+                (p, n) => p.is_none() && n.is_none(),
+            })
+            .map(|e| e.f.clone())
+            .collect()
+    }
+
+    /// The patterns that have listeners, each once, oldest first
+    /// (`eventNames`).
+    pub fn event_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for p in self.entries.iter().filter_map(|e| e.pattern.as_ref()) {
+            if !names.contains(p) {
+                names.push(p.clone());
+            }
+        }
+        names
+    }
+
+    /// The listeners to call for an emitted `name`, in order: `onAny`
+    /// listeners first (as EventEmitter2), then the matching ones in
+    /// registration order. `once`/`many` counts are consumed here, so each
+    /// runs as often as asked even if a listener re-emits. `both`: the
+    /// wildcards of `name` match too (the publisher's own `emit`; names
+    /// from the stream are taken literally).
+    pub fn targets(&mut self, name: &str, both: bool) -> Vec<Target<F>> {
         let mut any = Vec::new();
         let mut named = Vec::new();
-        self.entries.retain(|e| match &e.name {
+        self.entries.retain_mut(|e| match &e.pattern {
             None => {
                 any.push(Target {
                     f: e.f.clone(),
@@ -100,12 +210,19 @@ impl<F: Clone + PartialEq> Bus<F> {
                 });
                 true
             }
-            Some(n) if n == name => {
+            Some(p) if matches(p, name, both) => {
                 named.push(Target {
                     f: e.f.clone(),
                     any: false,
                 });
-                !e.once
+                match e.left {
+                    0 => true,
+                    1 => false,
+                    n => {
+                        e.left = n - 1;
+                        true
+                    }
+                }
             }
             Some(_) => true,
         });
@@ -126,58 +243,173 @@ impl<F: Clone + PartialEq> Bus<F> {
 
 #[cfg(test)]
 mod tests {
+    //! Cases ported from EventEmitter2 6.4.9's own tests (facts, not code):
+    //! `test/wildcardEvents/addListener.js` 7, 8 and 11,
+    //! `removeListener.js` 1–3 and 8–11, `removeAllListeners.js`, and
+    //! `test/simple/` for once, many, prepend and onAny.
     use super::*;
 
     fn fs(t: Vec<Target<&'static str>>) -> Vec<(&'static str, bool)> {
         t.into_iter().map(|t| (t.f, t.any)).collect()
     }
 
-    #[test]
-    fn named_listeners_run_in_order_after_any_listeners() {
-        let mut b = Bus::default();
-        b.on("ready", "a");
-        b.on_any("star");
-        b.on("ready", "b");
-        b.on("loginPrompt", "c");
-        assert_eq!(
-            fs(b.targets("ready")),
-            [("star", true), ("a", false), ("b", false)]
-        );
-        assert_eq!(fs(b.targets("loginPrompt")), [("star", true), ("c", false)]);
-        assert_eq!(fs(b.targets("other")), [("star", true)]);
+    fn hits(b: &mut Bus<&'static str>, name: &str) -> Vec<&'static str> {
+        b.targets(name, true).into_iter().map(|t| t.f).collect()
     }
 
     #[test]
-    fn once_runs_once_and_off_removes_latest_match() {
+    fn single_level_wildcards() {
+        // addListener.js 7: `*.test`, `*.*`, `*` against `other.emit`, `foo.test`.
         let mut b = Bus::default();
-        b.once("ready", "o");
-        b.on("ready", "a");
-        b.on("ready", "a");
-        assert_eq!(
-            fs(b.targets("ready")),
-            [("o", false), ("a", false), ("a", false)]
-        );
-        assert_eq!(fs(b.targets("ready")), [("a", false), ("a", false)]);
-        assert!(b.off("ready", &"a"));
-        assert_eq!(fs(b.targets("ready")), [("a", false)]);
-        assert!(!b.off("ready", &"zzz"));
-        assert!(!b.off("other", &"a"));
-        assert!(b.off("ready", &"a"));
-        assert!(b.targets("ready").is_empty());
-        assert!(b.is_empty());
+        b.add(Some("*.test"), "a", 0, false);
+        b.add(Some("*.*"), "b", 0, false);
+        b.add(Some("*"), "c", 0, false);
+        assert_eq!(hits(&mut b, "other.emit"), ["b"]);
+        assert_eq!(hits(&mut b, "foo.test"), ["a", "b"]);
+        // addListener.js 8: emitting wildcards matches too (5 calls).
+        let mut b = Bus::default();
+        b.add(Some("foo.test"), "t", 0, false);
+        b.add(Some("*.*"), "s", 0, false);
+        b.add(Some("*"), "o", 0, false);
+        assert_eq!(hits(&mut b, "*.*"), ["t", "s"]);
+        assert_eq!(hits(&mut b, "foo.test"), ["t", "s"]);
+        assert_eq!(hits(&mut b, "*"), ["o"]);
     }
 
     #[test]
-    fn off_any_removes_one_or_all_any_listeners_only() {
+    fn multi_level_wildcards() {
+        // addListener.js 11: which listener each emission reaches (58 calls).
+        let patterns = [
+            "**.test",
+            "**.bar.**",
+            "**.*",
+            "*.**",
+            "**",
+            "other.**",
+            "foo.**.test",
+            "test.**",
+        ];
+        let emits: [(&str, [u8; 8]); 10] = [
+            ("other.emit", [0, 0, 1, 1, 1, 1, 0, 0]),
+            ("foo.bar.test", [1, 1, 1, 1, 1, 0, 1, 0]),
+            ("foo.bar.test.bar.foo.test.foo", [0, 1, 1, 1, 1, 0, 0, 0]),
+            ("bar.bar.bar.bar.bar.bar", [0, 1, 1, 1, 1, 0, 0, 0]),
+            ("**.*", [1, 1, 1, 1, 1, 1, 1, 1]),
+            ("test", [1, 0, 1, 1, 1, 0, 0, 1]),
+            ("foo.test", [1, 0, 1, 1, 1, 0, 1, 0]),
+            ("foo.**.*", [1, 1, 1, 1, 1, 0, 1, 0]),
+            ("**.test", [1, 1, 1, 1, 1, 1, 1, 1]),
+            ("**.test.**", [1, 1, 1, 1, 1, 1, 1, 1]),
+        ];
         let mut b = Bus::default();
-        b.on_any("x");
-        b.on_any("y");
-        b.on("e", "x");
-        b.off_any(Some(&"x"));
-        assert_eq!(fs(b.targets("e")), [("y", true), ("x", false)]);
-        b.on_any("z");
+        for p in patterns {
+            b.add(Some(p), p, 0, false);
+        }
+        // Two `**` in a row: ignored, as EventEmitter2 ignores them.
+        for p in ["**.**", "a.b.**.**", "**.**.a.b", "a.b.**.**.a.b"] {
+            b.add(Some(p), "never", 0, false);
+        }
+        assert_eq!(b.len(), 8);
+        let mut total = 0;
+        for (name, want) in emits {
+            let got = hits(&mut b, name);
+            let want: Vec<&str> = patterns
+                .iter()
+                .zip(want)
+                .filter(|(_, w)| *w == 1)
+                .map(|(p, _)| *p)
+                .collect();
+            assert_eq!(got, want, "emit {name}");
+            total += got.len();
+        }
+        assert_eq!(total, 58);
+        // Names from the stream are literal: a `*` in them matches only `*`.
+        assert_eq!(b.targets("test", false).len(), 5);
+        assert!(matches("a.*", "a.b", false) && !matches("a.b", "a.*", false));
+    }
+
+    #[test]
+    fn remove_listener() {
+        // removeListener.js 1–3: one of several identical listeners.
+        let mut b = Bus::default();
+        for _ in 0..3 {
+            b.add(Some("test1"), "f", 0, false);
+        }
+        assert!(b.off("test1", &"f"));
+        assert_eq!(b.listeners(Some("test1")).len(), 2);
+        assert!(!b.off("test1", &"g"));
+        assert!(!b.off("test1test1", &"f"));
+        // 8–10: removing by a wildcard name removes from every covered
+        // pattern that has only that listener.
+        let mut b = Bus::default();
+        b.add(Some("*.wild.card"), "f", 0, false);
+        b.add(Some("exact.wild.card"), "f", 0, false);
+        b.add(Some("just.another.event"), "f", 0, false);
+        assert_eq!(b.listeners(Some("*.wild.card")).len(), 2);
+        assert!(b.off("*.wild.card", &"f"));
+        assert_eq!(b.listeners(Some("*.wild.card")).len(), 0);
+        assert_eq!(b.listeners(Some("just.another.event")), ["f"]);
+        // 11: removing the wildcard listener leaves the concrete ones.
+        let mut b = Bus::default();
+        b.add(Some("foo.bar.baz"), "good", 0, false);
+        b.add(Some("foo.bar.baz"), "good", 0, false);
+        b.add(Some("foo.*.*"), "bad", 0, false);
+        assert!(b.off("foo.*.*", &"bad"));
+        assert_eq!(hits(&mut b, "foo.bar.baz"), ["good", "good"]);
+        // A concrete name does not reach a wildcard pattern's listener.
+        b.add(Some("foo.*.*"), "bad", 0, false);
+        assert!(!b.off("foo.bar.baz", &"bad"));
+    }
+
+    #[test]
+    fn remove_all_listeners() {
+        let mut b = Bus::default();
+        b.add(Some("test1.a"), "f", 0, false);
+        b.add(Some("test1.b"), "g", 0, false);
+        b.add(Some("test2"), "h", 0, false);
+        b.add(None, "any", 0, false);
+        b.remove_all(Some("test1test1"));
+        assert_eq!(b.len(), 4);
+        b.remove_all(Some("test1.*"));
+        assert_eq!(b.event_names(), ["test2"]);
+        b.remove_all(None);
+        assert!(b.event_names().is_empty());
+        assert_eq!(b.listeners(None), ["any"], "onAny listeners stay");
+    }
+
+    #[test]
+    fn once_many_prepend_and_any() {
+        let mut b = Bus::default();
+        b.add(Some("e"), "once", 1, false);
+        b.add(Some("e"), "twice", 2, false);
+        b.add(Some("e"), "first", 0, true);
+        b.add(None, "any", 0, false);
+        assert_eq!(
+            fs(b.targets("e", false)),
+            [
+                ("any", true),
+                ("first", false),
+                ("once", false),
+                ("twice", false)
+            ]
+        );
+        assert_eq!(hits(&mut b, "e"), ["any", "first", "twice"]);
+        assert_eq!(hits(&mut b, "e"), ["any", "first"]);
+        b.add(None, "any2", 0, true);
+        assert_eq!(b.listeners(None), ["any2", "any"]);
+        b.off_any(Some(&"any"));
+        assert_eq!(b.listeners(None), ["any2"]);
         b.off_any(None);
-        assert_eq!(fs(b.targets("e")), [("x", false)]);
-        assert_eq!(b.len(), 1);
+        assert!(b.listeners(None).is_empty());
+        assert_eq!(b.listeners(Some("e")), ["first"]);
+        assert_eq!(b.event_names(), ["e"]);
+    }
+
+    #[test]
+    fn pathological_patterns_stay_linear() {
+        let name = "a.".repeat(63) + "b";
+        let pattern = "**.a.".repeat(25) + "c";
+        assert!(!matches(&pattern, &name, true));
+        assert!(matches(&("**.a.".repeat(25) + "**"), &name, true));
     }
 }

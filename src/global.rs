@@ -28,6 +28,9 @@ extern "C" {
     /// `location.hash` (`#…` or empty).
     #[wasm_bindgen(method, getter)]
     pub fn hash(this: &Loc) -> String;
+    /// `location.protocol` (`https:`).
+    #[wasm_bindgen(method, getter)]
+    pub fn protocol(this: &Loc) -> String;
     /// `location.origin`.
     #[wasm_bindgen(method, getter)]
     pub fn origin(this: &Loc) -> String;

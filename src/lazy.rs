@@ -37,11 +37,15 @@ pub fn near(entries: &JsValue) -> bool {
 }
 
 /// Calls `on_entries(id, entries)` as `container` moves relative to the
-/// viewport (use [`near`] on the entries). Dropping the returned [`Lazy`]
+/// viewport (or to `root`, a scrolling element) (use [`near`] on the entries). Dropping the returned [`Lazy`]
 /// from inside `on_entries` is safe.
-pub fn observe(id: u32, container: &Element, on_entries: Handler) -> Lazy {
+pub fn observe(id: u32, container: &Element, root: Option<&JsValue>, on_entries: Handler) -> Lazy {
     let callback = Callback::new(on_entries, id);
-    let init = crate::js::object(&[("rootMargin", &"100px".into())]);
+    let init = crate::js::object(&[
+        ("rootMargin", &"100px".into()),
+        // Coral's `customScrollContainer`; `null` is the viewport.
+        ("root", root.unwrap_or(&JsValue::NULL)),
+    ]);
     let observer = Observer::new(callback.function(), &init);
     observer.observe(container);
     Lazy {

@@ -38,7 +38,11 @@ mod bridge;
 #[cfg(feature = "host")]
 mod callback;
 #[cfg(feature = "host")]
+mod counts;
+#[cfg(feature = "host")]
 mod embed;
+#[cfg(feature = "host")]
+mod emitter;
 #[cfg(feature = "host")]
 mod global;
 #[cfg(feature = "host")]
@@ -52,12 +56,16 @@ mod page;
 #[cfg(feature = "host")]
 mod session;
 #[cfg(feature = "host")]
+mod talk;
+#[cfg(feature = "host")]
 mod timer;
 
 #[cfg(all(feature = "host", feature = "tiny"))]
 pub use embed::call;
 #[cfg(feature = "host")]
-pub use embed::{create_stream_embed, talk_render, Handle, StreamEmbed};
+pub use embed::{create_stream_embed, Handle, StreamEmbed};
+#[cfg(feature = "host")]
+pub use talk::talk_render;
 
 #[cfg(all(feature = "host", not(feature = "tiny")))]
 pub use callback::live_callbacks;
@@ -65,4 +73,4 @@ pub use callback::live_callbacks;
 pub use callback::{dispatch, set_dispatch};
 
 #[cfg(all(feature = "host", not(feature = "tiny")))]
-pub use embed::live_embeds;
+pub use embed::{free, live_embeds};

@@ -49,6 +49,9 @@ pub struct Options<A> {
     /// Sign in with a `#jwt=` / `?jwt=` token in the page URL (removed
     /// from the address bar), Spoke's login-callback flow.
     pub handle_login_callback: bool,
+    /// The element that scrolls the page's content, if not the viewport
+    /// (Coral's `customScrollContainer`): the lazy render's root.
+    pub custom_scroll_container: Option<A>,
     /// Warnings to print once (unknown options, deprecated names).
     pub warnings: Vec<String>,
 }
@@ -93,12 +96,14 @@ enum Kind {
     Mode,
     /// A token: an empty string reads as absent.
     Token,
+    /// A DOM element (checked by the host, which knows what one is).
+    Elem,
 }
 
 use Kind::*;
 
 /// Every option this SDK understands, in [`KNOWN`] order, with its kind.
-const SPEC: [(&str, Kind); 18] = [
+const SPEC: [(&str, Kind); 19] = [
     ("id", NonEmpty),
     ("rootURL", Url),
     ("storyID", Id),
@@ -117,11 +122,12 @@ const SPEC: [(&str, Kind); 18] = [
     ("enableDeprecatedEvents", Bool),
     ("amp", Bool),
     ("handleLoginCallback", Bool),
+    ("customScrollContainer", Elem),
 ];
 
 /// Every option name this SDK understands; anything else draws one warning.
-pub const KNOWN: [&str; 18] = {
-    let mut names = [""; 18];
+pub const KNOWN: [&str; 19] = {
+    let mut names = [""; 19];
     let mut i = 0;
     while i < SPEC.len() {
         names[i] = SPEC[i].0;
@@ -166,6 +172,7 @@ fn expected(kind: Kind) -> &'static str {
         Url => "an absolute http(s) URL without query or fragment",
         Mode => "one of COMMENTS, QA, RATINGS_AND_REVIEWS",
         Token => "a string of at most 16 KiB",
+        Elem => "a DOM element",
     }
 }
 
@@ -178,19 +185,39 @@ fn accept(kind: Kind, s: &mut String) -> bool {
             while s.ends_with('/') {
                 s.pop();
             }
-            origin_of(s).is_some() && !s.bytes().any(|b| b == b'?' || b == b'#')
+            root_url_ok(s)
         }
         Mode => STORY_MODES.contains(&s.as_str()),
         Token => s.len() <= MAX_TOKEN,
-        Bool | Func => false,
+        Bool | Func | Elem => false,
     }
+}
+
+/// Whether `url` is a usable `rootURL`: an absolute http(s) URL, or a
+/// scheme-relative one (`//host[/path]`, Coral's docs use it; the host
+/// resolves it against the page's protocol), with an optional path prefix,
+/// and without query, fragment or userinfo.
+pub fn root_url_ok(url: &str) -> bool {
+    let mut abs = String::new();
+    if url.starts_with("//") {
+        abs.push_str("https:");
+    }
+    abs.push_str(url);
+    // Userinfo: an `@` between the `//` and the path. (Byte search: a
+    // `&str` pattern would link core's two-way searcher.)
+    let b = abs.as_bytes();
+    let host = find(b, b"//")
+        .and_then(|i| b.get(i + 2..))
+        .unwrap_or_default();
+    let userinfo = host.iter().take_while(|&&c| c != b'/').any(|&c| c == b'@');
+    origin_of(&abs).is_some() && !url.bytes().any(|b| b == b'?' || b == b'#') && !userinfo
 }
 
 /// Reads and checks every known option: `null`/`undefined` (and an empty
 /// token) read as absent, integers given for id-like options become
 /// strings. All checks happen here, so nothing after this can fail.
-fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 18]> {
-    let mut out: [Val<R::Any>; 18] = core::array::from_fn(|_| Val::Missing);
+fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 19]> {
+    let mut out: [Val<R::Any>; 19] = core::array::from_fn(|_| Val::Missing);
     for (slot, (name, kind)) in out.iter_mut().zip(SPEC) {
         let v = match (rec.get(name), kind) {
             (Val::Missing | Val::Null, _) => Val::Missing,
@@ -198,7 +225,7 @@ fn read<R: Record>(rec: &R) -> Result<[Val<R::Any>; 18]> {
             (Val::Num(n), Id) if n.abs() < 9.0e15 && n == (n as i64) as f64 => {
                 Val::Str(integer_string(n as i64))
             }
-            (v @ Val::Bool(_), Bool) | (v @ Val::Func(_), Func) => v,
+            (v @ Val::Bool(_), Bool) | (v @ Val::Func(_), Func) | (v @ Val::Other(_), Elem) => v,
             (Val::Str(mut s), _) => match accept(kind, &mut s) {
                 true => Val::Str(s),
                 false => return Err(Error::invalid_option(name, expected(kind))),
@@ -230,7 +257,7 @@ fn is_true<A>(v: &Val<A>) -> bool {
 
 /// Validates `createStreamEmbed` options.
 pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
-    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp, login_callback] =
+    let [id, root, story_id, story_url, mode, comment_id, auto_render, events, token, refresh, container, body, css, fonts, no_fonts, deprecated, _amp, login_callback, scroll] =
         &mut read(rec)?;
     let mut warnings = Vec::new();
     for key in rec.keys() {
@@ -266,6 +293,10 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
         disable_default_fonts: is_true(no_fonts),
         enable_deprecated_events: is_true(deprecated),
         handle_login_callback: is_true(login_callback),
+        custom_scroll_container: match core::mem::replace(scroll, Val::Missing) {
+            Val::Other(a) => Some(a),
+            _ => None,
+        },
         warnings,
     })
 }
@@ -420,6 +451,38 @@ mod tests {
     }
     fn s(v: &str) -> Val<String> {
         Val::Str(v.to_owned())
+    }
+
+    #[test]
+    fn root_url_forms() {
+        for ok in [
+            "https://comments.example",
+            "//comments.example",
+            "//comments.example/coral/",
+            "http://127.0.0.1:3001/",
+            "https://comments.example/a/b",
+        ] {
+            let o = parse(&rec(&[("rootURL", s(ok))]));
+            assert!(o.is_ok(), "{ok}");
+            assert!(!o.unwrap().root_url.unwrap().ends_with('/'), "{ok}");
+        }
+        for bad in [
+            "https://user:pw@comments.example",
+            "//user@comments.example",
+            "javascript:alert(1)//",
+            "https://comments.example/?x=1",
+            "https://comments.example/#x",
+            "comments.example",
+            "/relative/path",
+            "ftp://comments.example",
+        ] {
+            let e = parse(&rec(&[("rootURL", s(bad))])).unwrap_err();
+            assert_eq!(
+                (e.code, e.option),
+                (Code::InvalidOption, Some("rootURL")),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

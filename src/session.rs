@@ -67,7 +67,7 @@ pub fn set_token(e: &mut Embed, token: Option<JsString>, exp: Option<f64>) {
 }
 
 /// Calls `on_timer(id)` at `due` (unix seconds).
-fn arm(e: &mut Embed, due: f64) {
+pub(crate) fn arm(e: &mut Embed, due: f64) {
     let id = e.id;
     e.timer_at = due;
     e.timer = Some(Timer::new((due - now_secs()) * 1000.0, on_timer, id));

@@ -350,6 +350,14 @@ async fn stream_messages_drive_height_visibility_and_events() {
         "{$streamEmbed: 1, t: 'event', name: 'showAuthPopup', data: {view: 'B'}}",
     );
     post(&port, "{$streamEmbed: 1, t: 'event', name: 42}");
+    // Coral's deprecated network events need `enableDeprecatedEvents`,
+    // whatever the stream sends.
+    for name in ["mutation.createComment", "fetch.x", "subscription.y"] {
+        post(
+            &port,
+            &format!("{{$streamEmbed: 1, t: 'event', name: '{name}', data: {{}}}}"),
+        );
+    }
     post(&port, "{$streamEmbed: 1, t: 'ready'}");
     until("return __log.length >= 7;", &JsValue::UNDEFINED).await;
     sleep(50).await;
@@ -398,21 +406,36 @@ async fn stream_messages_drive_height_visibility_and_events() {
         0
     );
     assert_eq!(eval("return __embed.rendered;"), false);
+    // Unmounted, as in Coral: the embed keeps its state for a later render().
+    let try_call = |call: &str| {
+        s(eval(&format!(
+            "try {{ {call}; return 'no throw'; }} catch (e) {{ return e.code; }}"
+        )))
+    };
+    assert_eq!(try_call("__embed.remove()"), "NOT_MOUNTED");
     for call in [
         "__embed.login(T.first)",
         "__embed.logout()",
-        "__embed.remove()",
         "__embed.on('a', function(){})",
     ] {
-        let code = eval(&format!(
-            "try {{ {call}; return 'no throw'; }} catch (e) {{ return e.code; }}"
-        ));
-        assert_eq!(s(code), "NOT_MOUNTED", "{call}");
+        assert_eq!(try_call(call), "no throw", "{call}");
     }
+    // The old port is closed: what the old stream says reaches nobody.
     let n = eval("return __log.length;");
     post(&port, "{$streamEmbed: 1, t: 'event', name: 'loginPrompt'}");
     sleep(50).await;
     assert_eq!(eval("return __log.length;"), n);
+    // Freed (the loader does it once the page drops the handle): gone.
+    stream_embed::free(get(&eval("return __embed;"), "id").as_f64().unwrap() as u32);
+    for call in [
+        "__embed.login(T.first)",
+        "__embed.logout()",
+        "__embed.remove()",
+        "__embed.render()",
+        "__embed.on('a', function(){})",
+    ] {
+        assert_eq!(try_call(call), "NOT_MOUNTED", "{call}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -868,6 +891,11 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
         assert_eq!(stream_embed::live_callbacks(e.id()), 4);
         e.remove().unwrap();
         assert_eq!(stream_embed::live_callbacks(e.id()), 0);
+        // Mounted again, then freed as the loader frees a dropped handle.
+        e.render().unwrap();
+        assert_eq!(stream_embed::live_callbacks(e.id()), 4);
+        e.remove().unwrap();
+        stream_embed::free(e.id());
     }
     assert_eq!(stream_embed::live_embeds(), before);
     assert_eq!(
@@ -899,6 +927,8 @@ async fn many_create_remove_cycles_leave_nothing_behind() {
         1
     );
     b.remove().unwrap();
+    stream_embed::free(a.id());
+    stream_embed::free(b.id());
     assert_eq!(stream_embed::live_embeds(), before);
 }
 

@@ -99,7 +99,10 @@ async function assertNothingLeaked(page, token) {
 }
 
 const embedScript = () => `<script src="${server.stream}/embed.js"></script>`;
-const iframeSrc = (page) => page.evaluate(() => document.querySelector("iframe")?.src || null);
+const iframeSrc = async (page) => {
+  await page.waitForSelector("iframe", { state: "attached", timeout: 10000 });
+  return page.evaluate(() => document.querySelector("iframe").src);
+};
 
 // ------------------------------------------------------------ 1. currentScript
 

@@ -340,7 +340,6 @@ test("demo front page: counts for every story, links to each article, a new comm
 
 test(
   "an article with the embed: embed.js loads count.js itself, and its badge follows a new comment at once",
-  { todo: "needs the host's count-script injection and live .coral-count update on count.comments (lead, issue 15)" },
   async () => {
     await post({ storyID: "live-2", storyURL: "https://news.example/live-2" }, 1);
     pages.set(

@@ -225,7 +225,6 @@ test("docs/sso.md: the loginPrompt handler redirects to the publisher's login pa
 
 test(
   "docs/cms.md verbatim: scheme-relative script src and rootURL",
-  { todo: "needs the host's scheme-relative rootURL (lead, issue 14: `rootURL: \"//\" + URL` is INVALID_OPTION until it lands)" },
   async () => {
     const { page, context, consoleLog } = await open(CMS_MD.replace("{{ CORAL_DOMAIN_NAME }}", host));
     const frame = await streamFrame(page, server);
@@ -238,7 +237,6 @@ test(
 
 test(
   "a wildcard listener (EventEmitter2 `createComment.*`) sees createComment.success after a comment is posted",
-  { todo: "needs the host's EventEmitter2 wildcard bus (lead, issue 14)" },
   async () => {
     const token = await mintToken(server, { user: "bob" });
     const { page, context } = await open(`<div id="coral_thread"></div>

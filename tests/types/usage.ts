@@ -13,6 +13,9 @@ const embed = createStreamEmbed({
     events.on("loginPrompt", () => {});
     events.on("authError", (d) => console.log(d.code));
     events.onAny((name, data) => console.log(name, data));
+    events.on("createComment.*", () => {}).many("x.**", 2, () => {});
+    const n: number = events.listenerCount("x");
+    const fired: boolean = events.emit("local", 1, 2);
   },
 });
 embed.login("token");
