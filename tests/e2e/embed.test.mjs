@@ -428,7 +428,7 @@ window.sameApi = typeof Coral.createStreamEmbed === "function";
   await context.close();
 });
 
-test("remove() takes the iframe away and later calls throw NOT_MOUNTED", async () => {
+test("remove() takes the iframe away, keeps the embed for render(), and a second remove() throws NOT_MOUNTED", async () => {
   const { page, context } = await publisherPage(`
 <div id="coral_thread"></div>
 ${script()}
@@ -452,7 +452,12 @@ embed.on("ready", function () { __log.push("ready"); });
     }
     return r;
   });
-  assert.deepEqual(out, [false, 0, "NOT_MOUNTED", "NOT_MOUNTED", "NOT_MOUNTED"]);
+  // As in Coral, login/logout act on the kept state (a bad token is still
+  // refused); only remove() needs a mounted embed.
+  assert.deepEqual(out, [false, 0, "TOKEN_MALFORMED", "no throw", "NOT_MOUNTED"]);
+  await page.evaluate(() => embed.render());
+  await page.waitForFunction(() => window.__log.filter((e) => e === "ready").length === 2);
+  assert.deepEqual(await page.evaluate(() => [embed.rendered, document.querySelectorAll("iframe").length]), [true, 1]);
   await context.close();
 });
 
