@@ -3,6 +3,7 @@
 use crate::admin::lookup::UserLookup;
 use crate::auth::{Profile, ProfileConfig, Verifier};
 use crate::random::random_hex;
+use crate::store::SqliteSync;
 use std::fmt;
 use std::path::PathBuf;
 use url::Url;
@@ -87,6 +88,8 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// `DATABASE_URL` or `DATABASE_PATH` (default `./data/stream.sqlite3`).
     pub database: Database,
+    /// `SQLITE_SYNCHRONOUS` (`full`, the default, or `normal`; SQLite only).
+    pub sqlite_sync: SqliteSync,
     /// `ALLOWED_ORIGINS` (default the publisher demo origin).
     pub allowed_origins: Vec<String>,
     /// `TOKEN_AUTH_URL`: where the stream's Sign in sends Spoke users (informational).
@@ -181,6 +184,17 @@ impl Config {
         let www_dir = PathBuf::from(get("WWW_DIR").unwrap_or_else(|| "./www".into()));
         let dist_dir = PathBuf::from(get("DIST_DIR").unwrap_or_else(|| "./dist".into()));
         let database = Database::from_vars(get("DATABASE_URL"), get("DATABASE_PATH"))?;
+        let sqlite_sync = match (get("SQLITE_SYNCHRONOUS"), &database) {
+            (None, _) => SqliteSync::default(),
+            (Some(_), Database::Postgres(_)) => {
+                return Err("SQLITE_SYNCHRONOUS applies to SQLite only; PostgreSQL's \
+                            durability is its synchronous_commit setting"
+                    .into())
+            }
+            (Some(v), Database::Sqlite(_)) => SqliteSync::parse(&v).ok_or_else(|| {
+                format!("SQLITE_SYNCHRONOUS=`{v}` is not `full` or `normal`")
+            })?,
+        };
         let allowed_origins = match get("ALLOWED_ORIGINS") {
             None => vec![format!("http://localhost:{publisher_port}")],
             Some(v) => {
@@ -344,6 +358,7 @@ impl Config {
             www_dir,
             dist_dir,
             database,
+            sqlite_sync,
             allowed_origins,
             token_auth_url,
             token_user_lookup,

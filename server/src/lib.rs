@@ -60,9 +60,10 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
         }
         config::Database::Postgres(_) => None,
     };
-    let store = store::Store::open(&cfg.database)
+    let store = store::Store::open_with(&cfg.database, cfg.sqlite_sync)
         .await
         .map_err(|e| format!("cannot open {}: {e}", cfg.database.redacted()))?;
+    let durability = store.durability().await.map_err(|e| e.to_string())?;
 
     println!("publisher: {}/", cfg.publisher_origin());
     println!("stream: {}/", cfg.stream_origin());
@@ -70,7 +71,7 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
         println!("dev secret: {var}={secret}");
     }
     eprintln!(
-        "mode: {}; token profiles: {}; frame-ancestors: {}; database: {}",
+        "mode: {}; token profiles: {}; frame-ancestors: {}; database: {} ({durability})",
         if cfg.production {
             "production"
         } else {

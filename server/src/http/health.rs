@@ -1,4 +1,5 @@
-//! `GET /api/health`: liveness, schema version and the enabled profiles.
+//! `GET /api/health`: liveness, engine, schema version, the durability
+//! setting in force and the enabled profiles.
 
 use super::{ApiError, Shared};
 use axum::extract::State;
@@ -16,6 +17,7 @@ async fn health(State(st): State<Shared>) -> Result<Json<Value>, ApiError> {
         "ok": true,
         "engine": st.store.engine().name(),
         "schemaVersion": st.store.schema_version().await?,
+        "durability": st.store.durability().await?,
         "profiles": st.cfg.profile_names(),
         "production": st.cfg.production,
     })))

@@ -4,9 +4,14 @@
 //!   `synchronous = FULL` (a commit is on disk before the API answers),
 //!   foreign keys on, a 5 s busy timeout; writes take the lock up front
 //!   (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing.
+//!   `SQLITE_SYNCHRONOUS=normal` ([`SqliteSync::Normal`]) trades the last
+//!   commits before a power loss for write throughput.
 //! * **PostgreSQL** (`DATABASE_URL=postgres://…`): the server's default
-//!   durability (`synchronous_commit = on`); any number of server processes
-//!   may share one database.
+//!   durability (`synchronous_commit = on`; `?options=-c
+//!   synchronous_commit=off` in the URL relaxes it); any number of server
+//!   processes may share one database.
+//!
+//! [`Store::durability`] reads the setting in force back from the engine.
 //!
 //! Both run on `sqlx` pools: no database call blocks the async runtime
 //! (SQLite connections live on their own worker threads). The schema is
@@ -57,6 +62,37 @@ impl Engine {
         match self {
             Engine::Sqlite => "sqlite",
             Engine::Postgres => "postgres",
+        }
+    }
+}
+
+/// How SQLite makes a commit durable (`SQLITE_SYNCHRONOUS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    /// `synchronous = FULL` (default): the WAL is flushed to disk at every
+    /// commit, so an answered write survives a power loss.
+    #[default]
+    Full,
+    /// `synchronous = NORMAL`: the WAL is flushed at checkpoints only; a
+    /// crash of the process loses nothing, a power loss or an OS crash may
+    /// lose the last commits (the file stays consistent).
+    Normal,
+}
+
+impl SqliteSync {
+    /// Parses `full` or `normal` (any case).
+    pub fn parse(s: &str) -> Option<SqliteSync> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Some(SqliteSync::Full),
+            "normal" => Some(SqliteSync::Normal),
+            _ => None,
+        }
+    }
+
+    fn pragma(self) -> SqliteSynchronous {
+        match self {
+            SqliteSync::Full => SqliteSynchronous::Full,
+            SqliteSync::Normal => SqliteSynchronous::Normal,
         }
     }
 }
@@ -128,16 +164,27 @@ macro_rules! on_pool {
 pub(crate) use on_pool;
 
 impl Store {
-    /// Opens (creating and migrating) the configured database.
+    /// Opens (creating and migrating) the configured database, with the
+    /// default durability.
     pub async fn open(db: &Database) -> Result<Store, StoreError> {
+        Store::open_with(db, SqliteSync::default()).await
+    }
+
+    /// Opens the configured database; `sync` applies to SQLite.
+    pub async fn open_with(db: &Database, sync: SqliteSync) -> Result<Store, StoreError> {
         match db {
-            Database::Sqlite(path) => Store::open_sqlite(path).await,
+            Database::Sqlite(path) => Store::open_sqlite_with(path, sync).await,
             Database::Postgres(url) => Store::open_postgres(url).await,
         }
     }
 
     /// Opens the SQLite file at `path` (directories and file are created).
     pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        Store::open_sqlite_with(path, SqliteSync::default()).await
+    }
+
+    /// [`Store::open_sqlite`] with the given durability.
+    pub async fn open_sqlite_with(path: &Path, sync: SqliteSync) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             tokio::fs::create_dir_all(dir)
                 .await
@@ -147,7 +194,7 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(sync.pragma())
             .foreign_keys(true)
             .busy_timeout(WAIT);
         let pool = SqlitePoolOptions::new()
@@ -189,6 +236,30 @@ impl Store {
             .fetch_one(pool)
             .await?);
         Ok(v)
+    }
+
+    /// The durability setting in force, read from the engine:
+    /// `synchronous=FULL` or `synchronous=NORMAL` (SQLite),
+    /// `synchronous_commit=on`, `off`, … (PostgreSQL).
+    pub async fn durability(&self) -> Result<String, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => {
+                let n: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(pool)
+                    .await?;
+                let name = ["OFF", "NORMAL", "FULL", "EXTRA"]
+                    .get(usize::try_from(n).unwrap_or(usize::MAX))
+                    .copied()
+                    .unwrap_or("unknown");
+                format!("synchronous={name}")
+            }
+            Pool::Postgres(pool) => {
+                let v: String = sqlx::query_scalar("SHOW synchronous_commit")
+                    .fetch_one(pool)
+                    .await?;
+                format!("synchronous_commit={v}")
+            }
+        })
     }
 
     /// Closes every connection (waits for those in use).
