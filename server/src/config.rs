@@ -35,7 +35,7 @@ impl Database {
     }
 
     /// Reads `DATABASE_URL` (wins) or `DATABASE_PATH`; both set is an error.
-    fn from_vars(url: Option<String>, path: Option<String>) -> Result<Database, String> {
+    pub fn from_vars(url: Option<String>, path: Option<String>) -> Result<Database, String> {
         let url = match (url, path) {
             (Some(_), Some(_)) => {
                 return Err("set DATABASE_URL or DATABASE_PATH, not both".into());
@@ -191,9 +191,8 @@ impl Config {
                             durability is its synchronous_commit setting"
                     .into())
             }
-            (Some(v), Database::Sqlite(_)) => SqliteSync::parse(&v).ok_or_else(|| {
-                format!("SQLITE_SYNCHRONOUS=`{v}` is not `full` or `normal`")
-            })?,
+            (Some(v), Database::Sqlite(_)) => SqliteSync::parse(&v)
+                .ok_or_else(|| format!("SQLITE_SYNCHRONOUS=`{v}` is not `full` or `normal`"))?,
         };
         let allowed_origins = match get("ALLOWED_ORIGINS") {
             None => vec![format!("http://localhost:{publisher_port}")],

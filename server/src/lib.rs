@@ -8,14 +8,13 @@
 pub mod admin;
 pub mod auth;
 pub mod config;
-pub mod db;
 pub mod dev;
 pub mod http;
 pub mod random;
 pub mod store;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Binds both origins, prints the URL lines and serves until Ctrl-C / SIGTERM.
@@ -47,19 +46,6 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
     if default_origins {
         cfg.allowed_origins = vec![cfg.publisher_origin()];
     }
-    // On SQLite the admin API's handle (transitional, `db`) opens the file
-    // first: its migrations bring a file of an older server up to date.
-    let admin_db = match &cfg.database {
-        config::Database::Sqlite(path) => {
-            let path = path.clone();
-            let db = tokio::task::spawn_blocking(move || db::Db::open(&path))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("cannot open {}: {e}", cfg.database.redacted()))?;
-            Some(Mutex::new(db))
-        }
-        config::Database::Postgres(_) => None,
-    };
     let store = store::Store::open_with(&cfg.database, cfg.sqlite_sync)
         .await
         .map_err(|e| format!("cannot open {}: {e}", cfg.database.redacted()))?;
@@ -87,7 +73,6 @@ pub async fn run(mut cfg: config::Config) -> Result<(), String> {
     let state = Arc::new(http::AppState {
         cfg,
         store: store.clone(),
-        admin_db,
     });
     let publisher = http::publisher_router(state.clone());
     let stream_app = http::stream_router(state.clone());

@@ -10,7 +10,8 @@ async fn main() {
             &|k| std::env::var(k).ok(),
             &mut std::io::stdout(),
             &mut std::io::stderr(),
-        );
+        )
+        .await;
         std::process::exit(code);
     }
     let cfg = match stream_server::config::Config::from_env() {

@@ -19,7 +19,7 @@ async fn a_sync_job_with_an_admin_token_keeps_accounts_in_sync() {
         api.comment(&bob, body).await;
     }
     let ada = sso("ada", "ada", "ada@example.com", "ADMIN", t - 5, t + 3600);
-    let pat = api.cli_token("sync-job");
+    let pat = api.cli_token("sync-job").await;
 
     // Look accounts up: by id, by query, and page by page.
     let (_, found) = api

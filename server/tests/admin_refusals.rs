@@ -16,20 +16,13 @@ async fn every_operation_is_refused_without_admin_rights_and_changes_nothing() {
     assert_eq!(api.session(&bob).await.0, 200);
     api.comment(&bob, "first").await;
     let expired_admin = sso("ada", "ada", "ada@example.com", "ADMIN", t - 7200, t - 60);
-    let revoked = api.cli_token("to-revoke");
-    let id = {
-        let db = api.state.admin_db().unwrap();
-        stream_server::admin::tokens::all_active(db.conn()).unwrap()[0]
-            .0
-            .id
-            .clone()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let path = api.db_path.to_str().unwrap().to_string();
-    let revoke = ["revoke".to_string(), id];
-    let rc = stream_server::admin::cli::run(&revoke, &|_| Some(path.clone()), &mut out, &mut err);
-    assert_eq!(rc, 0);
-    let before = api.snapshot();
+    let revoked = api.cli_token("to-revoke").await;
+    let id = api.state.store.active_tokens().await.unwrap()[0]
+        .0
+        .id
+        .clone();
+    assert_eq!(api.cli(&["revoke", &id]).await.0, 0);
+    let before = api.snapshot().await;
     let callers: [(&str, Option<&str>, u16, &str); 5] = [
         ("no token", None, 200, "USER_NOT_ENTITLED"),
         ("commenter", Some(&bob), 200, "USER_NOT_ENTITLED"),
@@ -59,7 +52,11 @@ async fn every_operation_is_refused_without_admin_rights_and_changes_nothing() {
             }
         }
     }
-    assert_eq!(api.snapshot(), before, "a refused call changed something");
+    assert_eq!(
+        api.snapshot().await,
+        before,
+        "a refused call changed something"
+    );
     // A moderator reads (Coral's @auth on user/users) but cannot change.
     let moderator = sso("mo", "mo", "mo@example.com", "MODERATOR", t - 5, t + 3600);
     let (_, read) = api
@@ -74,7 +71,7 @@ async fn every_operation_is_refused_without_admin_rights_and_changes_nothing() {
 #[tokio::test]
 async fn malformed_and_oversized_requests_are_typed_errors() {
     let api = start("admin-malformed").await;
-    let pat = api.cli_token("m");
+    let pat = api.cli_token("m").await;
     let post = |body: Vec<u8>| {
         api.http
             .post(format!("{}/api/graphql", api.base))

@@ -59,11 +59,7 @@ async fn server(tag: &str) -> (axum::Router, Arc<AppState>) {
                 .unwrap();
         }
     }
-    let state = Arc::new(AppState {
-        cfg,
-        store: db,
-        admin_db: None,
-    });
+    let state = Arc::new(AppState { cfg, store: db });
     (stream_router(state.clone()), state)
 }
 

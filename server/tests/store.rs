@@ -5,7 +5,6 @@ mod common;
 
 use common::{database, store};
 use stream_server::auth::{AuthError, Identity, Organization, Profile, Verified};
-use stream_server::db::Db;
 use stream_server::store::{Store, StoreError, StoryKey, User};
 
 fn coral(id: &str, email: &str, name: &str, iat: Option<i64>) -> Verified {
@@ -300,17 +299,38 @@ async fn database_is_migrated_once_and_reopened() {
     assert_eq!(store.comments(&story, 10).await.unwrap()[0].body, "kept");
 }
 
+/// The schema the server before versioned migrations wrote (rusqlite,
+/// `PRAGMA user_version` 1; version 2 added an index, 3 the admin API).
+const LEGACY_V1: &str = "CREATE TABLE users (
+        id INTEGER PRIMARY KEY, profile TEXT NOT NULL, external_id TEXT NOT NULL,
+        email TEXT, username TEXT NOT NULL, badges TEXT NOT NULL DEFAULT '[]',
+        role TEXT, url TEXT, organizations TEXT, last_iat INTEGER,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        UNIQUE (profile, external_id));
+    CREATE UNIQUE INDEX users_email ON users (lower(email)) WHERE email IS NOT NULL;
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY, story_key TEXT NOT NULL, story_id TEXT, story_url TEXT,
+        user_id INTEGER NOT NULL REFERENCES users (id), body TEXT NOT NULL,
+        created_at INTEGER NOT NULL);
+    CREATE INDEX comments_story ON comments (story_key, id);
+    CREATE TABLE revoked_tokens (
+        profile TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL,
+        PRIMARY KEY (profile, jti));
+    INSERT INTO users (profile, external_id, email, username, last_iat, created_at, updated_at)
+        VALUES ('coral', 'u1', 'u1@example.com', 'bob', 1, 1, 1);
+    INSERT INTO comments (story_key, story_id, user_id, body, created_at)
+        VALUES ('id:s', 's', 1, 'old', 1);
+    PRAGMA user_version = 1;";
+
 #[tokio::test]
 async fn a_file_of_the_previous_server_is_adopted() {
-    // The server before versioned migrations (rusqlite, PRAGMA user_version).
-    let path = common::temp_dir("legacy").join("nested").join("db.sqlite3");
+    use sqlx::Connection as _;
+    let path = common::temp_dir("legacy").join("db.sqlite3");
     {
-        let old = Db::open(&path).unwrap();
-        let u = old
-            .upsert_user(&coral("u1", "u1@example.com", "bob", Some(1)), 1)
-            .unwrap();
-        old.add_comment(u.id, &StoryKey::new(Some("s"), None).unwrap(), "old", 1)
-            .unwrap();
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut old = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::raw_sql(LEGACY_V1).execute(&mut old).await.unwrap();
+        old.close().await.unwrap();
     }
     let store = Store::open_sqlite(&path).await.unwrap();
     assert_eq!(store.schema_version().await.unwrap(), 1);
@@ -319,4 +339,16 @@ async fn a_file_of_the_previous_server_is_adopted() {
     let u = store.find_user("coral", "u1").await.unwrap().unwrap();
     store.add_comment(&u, &story, "new", 2).await.unwrap();
     assert_eq!(store.comment_count(&story).await.unwrap(), 2);
+    // What version 3 added works: deleting an account, access tokens.
+    assert!(store.delete_user(u.id, 3).await.unwrap());
+    assert_eq!(store.comment_count(&story).await.unwrap(), 0);
+    let op = store.ensure_operator(4).await.unwrap();
+    store
+        .create_token(op.row_id, "t", "digest", 4)
+        .await
+        .unwrap();
+    store.close().await;
+    // Reopening changes nothing further.
+    let again = Store::open_sqlite(&path).await.unwrap();
+    assert_eq!(again.active_tokens().await.unwrap().len(), 1);
 }

@@ -9,31 +9,31 @@
 //!
 //! Tokens made here belong to the operator account (`local:stream-admin`,
 //! role `ADMIN`), created on first use. The database is the server's
-//! (`DATABASE_PATH`); the server may be running.
+//! (`DATABASE_URL` or `DATABASE_PATH`, SQLite or PostgreSQL, read as the
+//! server reads them); the server may be running.
 
 use super::store::OPERATOR;
-use super::{export, pat, tokens};
-use crate::db::Db;
+use super::{export, pat};
+use crate::config::Database;
+use crate::store::{Store, StoreError};
 use std::io::Write;
-use std::path::PathBuf;
 
 const USAGE: &str = "usage: stream-server token create --name NAME | token list | token revoke ID";
 
-/// Runs `token <args>` against the database `DATABASE_PATH` names;
-/// returns the exit code (0 ok, 1 failure, 2 usage). The token goes to
-/// `out` once; messages to `err`.
-pub fn run(
+/// Runs `token <args>` against the database `DATABASE_URL` or
+/// `DATABASE_PATH` names; returns the exit code (0 ok, 1 failure, 2
+/// usage). The token goes to `out` once; messages to `err`.
+pub async fn run(
     args: &[String],
     var: &dyn Fn(&str) -> Option<String>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let path = PathBuf::from(
-        var("DATABASE_PATH")
+    let set = |k: &str| {
+        var(k)
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "./data/stream.sqlite3".into()),
-    );
+    };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let command = match args.as_slice() {
         ["create", "--name", name] => Command::Create(name),
@@ -42,18 +42,27 @@ pub fn run(
         ["revoke", id] => Command::Revoke(id),
         _ => return usage(err),
     };
-    let db = match Db::open(&path) {
+    let database = match Database::from_vars(set("DATABASE_URL"), set("DATABASE_PATH")) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(err, "stream-server: {e}");
+            return 2;
+        }
+    };
+    let db = match Store::open(&database).await {
         Ok(db) => db,
         Err(e) => {
             let _ = writeln!(
                 err,
-                "stream-server: cannot open DATABASE_PATH={}: {e}",
-                path.display()
+                "stream-server: cannot open {}: {e}",
+                database.redacted()
             );
             return 1;
         }
     };
-    match command.run(&db, crate::auth::now(), out) {
+    let result = command.run(&db, crate::auth::now(), out).await;
+    db.close().await;
+    match result {
         Ok(()) => 0,
         Err(msg) => {
             let _ = writeln!(err, "stream-server: {msg}");
@@ -74,9 +83,8 @@ enum Command<'a> {
 }
 
 impl Command<'_> {
-    fn run(&self, db: &Db, now: i64, out: &mut dyn Write) -> Result<(), String> {
-        let conn = db.conn();
-        let sql = |e: rusqlite::Error| format!("database error: {e}");
+    async fn run(&self, db: &Store, now: i64, out: &mut dyn Write) -> Result<(), String> {
+        let sql = |e: StoreError| e.to_string();
         match self {
             Command::Create(name) => {
                 let name = name.trim();
@@ -87,8 +95,11 @@ impl Command<'_> {
                     return Err("--name must be 1 to 100 characters".into());
                 }
                 let new = pat::generate().map_err(|e| format!("no randomness: {e}"))?;
-                let owner = tokens::ensure_operator(conn, now).map_err(sql)?;
-                let t = tokens::create_token(conn, owner.row_id, name, &new, now).map_err(sql)?;
+                let owner = db.ensure_operator(now).await.map_err(sql)?;
+                let t = db
+                    .create_token(owner.row_id, name, &new.digest, now)
+                    .await
+                    .map_err(sql)?;
                 writeln!(
                     out,
                     "id: {}\nname: {}\nowner: {}:{}\ntoken: {}\n\n\
@@ -98,7 +109,7 @@ impl Command<'_> {
                 .map_err(|e| e.to_string())
             }
             Command::List => {
-                for (t, owner) in tokens::all_active(conn).map_err(sql)? {
+                for (t, owner) in db.active_tokens().await.map_err(sql)? {
                     writeln!(
                         out,
                         "{}\t{}\t{}\t{owner}",
@@ -111,7 +122,7 @@ impl Command<'_> {
                 Ok(())
             }
             Command::Revoke(id) => {
-                if tokens::revoke_any(conn, id, now).map_err(sql)? {
+                if db.revoke_token(id, now).await.map_err(sql)? {
                     writeln!(out, "revoked {id}").map_err(|e| e.to_string())
                 } else {
                     Err(format!("no active token has id {id}"))
@@ -125,7 +136,7 @@ impl Command<'_> {
 mod tests {
     use super::run;
 
-    fn cli(path: &str, args: &[&str]) -> (i32, String, String) {
+    async fn cli(path: &str, args: &[&str]) -> (i32, String, String) {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let p = path.to_string();
@@ -134,18 +145,19 @@ mod tests {
             &|k| (k == "DATABASE_PATH").then(|| p.clone()),
             &mut out,
             &mut err,
-        );
+        )
+        .await;
         let text = |b: Vec<u8>| String::from_utf8(b).unwrap_or_default();
         (code, text(out), text(err))
     }
 
-    #[test]
-    fn create_list_revoke_and_usage() {
+    #[tokio::test]
+    async fn create_list_revoke_and_usage() {
         let dir = std::env::temp_dir().join(format!("stream-cli-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let db = dir.join("db.sqlite3");
         let path = db.to_str().unwrap_or_default();
-        let (code, out, _) = cli(path, &["create", "--name", "sync job"]);
+        let (code, out, _) = cli(path, &["create", "--name", "sync job"]).await;
         assert_eq!(code, 0);
         let token = out
             .lines()
@@ -157,21 +169,21 @@ mod tests {
             .find_map(|l| l.strip_prefix("id: "))
             .unwrap_or_default()
             .to_string();
-        let (code, listed, _) = cli(path, &["list"]);
+        let (code, listed, _) = cli(path, &["list"]).await;
         assert_eq!(code, 0);
         assert!(
             listed.contains(&id) && listed.contains("sync job"),
             "{listed}"
         );
         assert!(!listed.contains(token), "list never shows a token");
-        assert_eq!(cli(path, &["create", "--name=second"]).0, 0);
-        assert_eq!(cli(path, &["revoke", &id]).0, 0);
-        let (code, _, err) = cli(path, &["revoke", &id]);
+        assert_eq!(cli(path, &["create", "--name=second"]).await.0, 0);
+        assert_eq!(cli(path, &["revoke", &id]).await.0, 0);
+        let (code, _, err) = cli(path, &["revoke", &id]).await;
         assert_eq!(code, 1, "already revoked: {err}");
-        assert!(!cli(path, &["list"]).1.contains(&id));
-        assert_eq!(cli(path, &["create", "--name", " "]).0, 1);
-        assert_eq!(cli(path, &["create"]).0, 2);
-        assert_eq!(cli(path, &["frobnicate"]).0, 2);
+        assert!(!cli(path, &["list"]).await.1.contains(&id));
+        assert_eq!(cli(path, &["create", "--name", " "]).await.0, 1);
+        assert_eq!(cli(path, &["create"]).await.0, 2);
+        assert_eq!(cli(path, &["frobnicate"]).await.0, 2);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

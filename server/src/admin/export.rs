@@ -37,18 +37,7 @@ pub const HEADER: [&str; 6] = [
 /// Comments fetched per page while writing.
 pub const PAGE: u32 = 500;
 
-/// One exported comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportRow {
-    /// Comment id (the page cursor: rows come in ascending id order).
-    pub id: i64,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// The story's URL, when the comment was posted with one.
-    pub story_url: Option<String>,
-    /// The comment text.
-    pub body: String,
-}
+pub use crate::store::ExportRow;
 
 /// Why writing the archive stopped.
 #[derive(Debug)]

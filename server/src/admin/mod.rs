@@ -6,7 +6,8 @@
 //!   `requestUserCommentsDownload`, `createToken`, `deactivateToken`);
 //! * [`error`]: field errors with Coral's codes;
 //! * [`pat`]: personal access token values and digests;
-//! * [`store`], [`tokens`]: the queries;
+//! * [`store`]: user ids, cursors and database failures (the queries are
+//!   [`crate::store`]'s, on either engine);
 //! * [`export`]: the ZIP in Coral's export format, written as it streams;
 //! * [`lookup`]: `TALK_TOKEN_USER_URL`, Talk v4's `tokenUserNotFound`;
 //! * [`cli`]: `stream-server token create|list|revoke`.
@@ -19,22 +20,6 @@ pub mod graphql;
 pub mod lookup;
 pub mod pat;
 pub mod store;
-pub mod tokens;
 
 /// The server's shared state, as the HTTP layer holds it.
 pub use crate::http::Shared;
-
-/// Runs `f` on the admin API's SQLite connection of `st` (transitional:
-/// see `crate::db`; with `DATABASE_URL=postgres://…` there is none yet and
-/// the admin API answers `INTERNAL_ERROR` until its queries move to
-/// `crate::store`).
-pub fn with_db<T>(
-    st: &Shared,
-    f: impl FnOnce(&rusqlite::Connection) -> T,
-) -> Result<T, error::AdminError> {
-    let Some(db) = st.admin_db() else {
-        eprintln!("admin: the admin API runs on SQLite only for now");
-        return Err(error::AdminError::Internal);
-    };
-    Ok(f(db.conn()))
-}

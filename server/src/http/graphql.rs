@@ -15,8 +15,8 @@
 use super::extract::{authenticate, bearer};
 use super::{ApiError, Shared};
 use crate::admin::graphql::{self, Actor, Caller};
-use crate::admin::tokens::{self, PatLookup};
-use crate::admin::{pat, store, with_db};
+use crate::admin::pat;
+use crate::admin::store::PatLookup;
 use crate::auth::now;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
@@ -57,12 +57,10 @@ async fn caller(st: &Shared, headers: &HeaderMap, route: &str) -> Result<Caller,
     let token = bearer(headers)?;
     let actor = match token {
         None => None,
-        Some(t) if pat::looks_like(&t) => Some(pat_actor(st, &t)?),
+        Some(t) if pat::looks_like(&t) => Some(pat_actor(st, &t).await?),
         Some(_) => {
             let user = authenticate(st, headers, route).await?.user;
-            let found = with_db(st, |c| store::user_by_row(c, user.id))
-                .map_err(|e| ApiError::internal(e.code()))?
-                .map_err(ApiError::internal)?;
+            let found = st.store.admin_user(user.id).await?;
             let user = found.ok_or_else(|| ApiError::internal("user vanished after sign-in"))?;
             Some(Actor {
                 user,
@@ -77,7 +75,7 @@ async fn caller(st: &Shared, headers: &HeaderMap, route: &str) -> Result<Caller,
     })
 }
 
-fn pat_actor(st: &Shared, secret: &str) -> Result<Actor, ApiError> {
+async fn pat_actor(st: &Shared, secret: &str) -> Result<Actor, ApiError> {
     let refused = |code, message| {
         eprintln!("auth: rejected token on /api/graphql: {code}");
         ApiError::new(StatusCode::UNAUTHORIZED, code, message)
@@ -88,9 +86,7 @@ fn pat_actor(st: &Shared, secret: &str) -> Result<Actor, ApiError> {
             "not a personal access token of this server",
         ));
     }
-    let found = with_db(st, |c| tokens::find_pat(c, secret))
-        .map_err(|e| ApiError::internal(e.code()))?
-        .map_err(ApiError::internal)?;
+    let found = st.store.find_pat(&pat::digest(secret)).await?;
     match found {
         PatLookup::Active(t, owner) => Ok(Actor {
             user: *owner,

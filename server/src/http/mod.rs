@@ -45,13 +45,12 @@ pub use error::ApiError;
 pub use extract::{ApiForm, ApiJson, AuthUser};
 
 use crate::config::Config;
-use crate::db::Db;
 use crate::store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode};
 use axum::middleware;
 use axum::Router;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// Largest accepted request body (16 KiB).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -62,20 +61,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub struct AppState {
     /// Configuration (with the actual bound ports).
     pub cfg: Config,
-    /// Users, comments, signed-out token ids.
+    /// Users, comments, signed-out token ids, the admin API's credentials.
     pub store: Store,
-    /// The admin API's SQLite handle (transitional, see `crate::db`);
-    /// `None` on PostgreSQL.
-    pub admin_db: Option<Mutex<Db>>,
-}
-
-impl AppState {
-    /// The admin API's SQLite handle, if any (transitional, see `crate::db`).
-    pub fn admin_db(&self) -> Option<MutexGuard<'_, Db>> {
-        self.admin_db
-            .as_ref()
-            .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()))
-    }
 }
 
 /// Shared state handle.

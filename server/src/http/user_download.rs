@@ -6,8 +6,8 @@
 use super::{ApiError, Shared};
 use crate::admin::download::{body, ChannelWriter};
 use crate::admin::export::{self, ExportError, PAGE};
-use crate::admin::tokens::{self, LinkError};
-use crate::admin::{pat, store, with_db};
+use crate::admin::pat;
+use crate::admin::store::LinkError;
 use crate::auth::now;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -56,9 +56,10 @@ async fn download(
         .filter(|t| t.starts_with(pat::DOWNLOAD_PREFIX) && t.len() < 128)
         .ok_or(link_error(LinkError::Unknown))?;
     let at = now();
-    let (user, created_at) = with_db(&st, |c| tokens::redeem_download(c, &secret, at))
-        .map_err(|e| ApiError::internal(e.code()))?
-        .map_err(ApiError::internal)?
+    let (user, created_at) = st
+        .store
+        .redeem_download(&pat::digest(&secret), at)
+        .await?
         .map_err(link_error)?;
     eprintln!(
         "admin: comments archive of {}:{} downloaded",
@@ -66,21 +67,20 @@ async fn download(
     );
     let (writer, rx) = ChannelWriter::new();
     let aborter = writer.aborter();
-    let (state, row_id) = (st.clone(), user.row_id);
+    let (store, row_id) = (st.store.clone(), user.row_id);
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
+        // The ZIP writer is synchronous: it runs here, on a blocking
+        // thread, and waits for each page of comments from the runtime.
         let written = export::write_archive(writer, at, |after| {
-            // No admin handle (PostgreSQL, transitional): the source fails.
-            with_db(&state, |c| {
-                store::export_page(c, row_id, created_at, after, PAGE)
-            })
-            .unwrap_or(Err(rusqlite::Error::InvalidQuery))
+            runtime.block_on(store.export_page(row_id, created_at, after, PAGE))
         });
         match written {
             Ok(mut w) => {
                 let _ = w.flush();
             }
             Err(ExportError::Source(e)) => {
-                eprintln!("admin: comments archive failed: database error: {e}");
+                eprintln!("admin: comments archive failed: {e}");
                 aborter.fail("database error");
             }
             // The client went away: nobody is left to tell.

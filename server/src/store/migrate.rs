@@ -8,6 +8,7 @@
 //! list below. Never edit an applied migration (its checksum is checked).
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::SqlitePool;
 use sqlx::SqlSafeStr;
 use std::borrow::Cow;
 
@@ -44,4 +45,25 @@ pub fn sqlite() -> Migrator {
 /// The PostgreSQL migrator.
 pub fn postgres() -> Migrator {
     migrator(POSTGRES)
+}
+
+/// Brings a SQLite file of the server before versioned migrations (schema
+/// counted in `PRAGMA user_version`, 1 to 3) to what the first migration
+/// adopts: versions 1 and 2 lack `users.deleted_at`, which `CREATE TABLE IF
+/// NOT EXISTS` cannot add; the missing tables and indexes the first
+/// migration creates itself. A new file (version 0) is left alone.
+pub async fn adopt_legacy_sqlite(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *tx)
+        .await?;
+    if (1..3).contains(&version) {
+        sqlx::query("ALTER TABLE users ADD COLUMN deleted_at INTEGER")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("PRAGMA user_version = 3")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
 }

@@ -16,18 +16,22 @@
 //! Both run on `sqlx` pools: no database call blocks the async runtime
 //! (SQLite connections live on their own worker threads). The schema is
 //! versioned ([`migrate`]) and migrated on open. Every piece of state —
-//! users, comments, signed-out token ids — lives in the database, none in
-//! process memory. The SQL is written once with `$n` parameters, which both
+//! users, comments, signed-out token ids, the admin API's access tokens
+//! and download links — lives in the database, none in process memory. The SQL is written once with `$n` parameters, which both
 //! engines accept; [`on_pool!`] compiles each method once per engine.
 
+mod admin;
 mod comments;
 mod counts;
+mod credentials;
 pub mod migrate;
 mod model;
 mod revoked;
 mod users;
 
+pub use admin::{AdminUser, ExportRow, OPERATOR};
 pub use counts::{StoryCount, StoryRef};
+pub use credentials::{LinkError, PatLookup, TokenRow, DOWNLOAD_TTL};
 pub use model::{default_username, Author, Comment, StoryKey, User};
 
 use crate::auth::AuthError;
@@ -202,6 +206,7 @@ impl Store {
             .acquire_timeout(WAIT)
             .connect_with(options)
             .await?;
+        migrate::adopt_legacy_sqlite(&pool).await?;
         migrate::sqlite().run(&pool).await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),

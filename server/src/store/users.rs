@@ -5,28 +5,29 @@ use super::{on_pool, Store, StoreError, User};
 use crate::auth::{AuthError, Identity, Verified};
 
 /// The columns a [`Row`] reads, as a literal for `concat!`.
-macro_rules! cols {
+macro_rules! user_cols {
     () => {
         "id, profile, external_id, email, username, badges, role, url, organizations, last_iat"
     };
 }
+pub(super) use user_cols;
 
 const BY_KEY: &str = concat!(
     "SELECT ",
-    cols!(),
+    user_cols!(),
     ", deleted_at FROM users WHERE profile = $1 AND external_id = $2"
 );
 const INSERT: &str = concat!(
     "INSERT INTO users (profile, external_id, email, username, badges, role, url,
                         organizations, last_iat, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING ",
-    cols!()
+    user_cols!()
 );
 
 /// A `users` row as stored (lists as JSON text).
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
+pub(super) struct Row {
+    pub(super) id: i64,
     profile: String,
     external_id: String,
     email: Option<String>,
@@ -36,9 +37,12 @@ struct Row {
     url: Option<String>,
     organizations: Option<String>,
     last_iat: Option<i64>,
+    /// Unix seconds (selected only where needed).
+    #[sqlx(default)]
+    pub(super) created_at: i64,
     /// Set when an admin deleted the account (selected only where needed).
     #[sqlx(default)]
-    deleted_at: Option<i64>,
+    pub(super) deleted_at: Option<i64>,
 }
 
 impl From<Row> for User {
@@ -64,7 +68,7 @@ fn badges_json(b: &[String]) -> String {
 
 /// A unique violation: on `users_email` it is `DUPLICATE_USER`; on the
 /// (profile, id) key another instance created the user first (retry).
-fn unique_violation(e: &sqlx::Error) -> Option<bool> {
+pub(super) fn unique_violation(e: &sqlx::Error) -> Option<bool> {
     let db = e.as_database_error()?;
     db.is_unique_violation()
         .then(|| db.constraint() == Some("users_email"))

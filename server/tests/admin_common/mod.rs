@@ -1,6 +1,7 @@
-//! The admin API tests' server: a real loopback listener with a file
-//! database (which `stream-server token` opens too), an HTTP client, SSO
-//! tokens, and the list of every operation.
+//! The admin API tests' server: a real loopback listener on the suite's
+//! engine (SQLite file, or PostgreSQL with `STREAM_TEST_DATABASE_URL`),
+//! which `stream-server token` opens too, an HTTP client, SSO tokens, and
+//! the list of every operation.
 #![allow(dead_code)]
 
 #[path = "../common/mod.rs"]
@@ -8,8 +9,8 @@ mod common;
 
 use common::cfg_with;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
-use stream_server::db::Db;
+use std::sync::Arc;
+use stream_server::config::Database;
 use stream_server::dev::sign;
 use stream_server::http::{stream_router, AppState};
 
@@ -22,18 +23,17 @@ pub struct Api {
     pub base: String,
     pub http: reqwest::Client,
     pub state: Arc<AppState>,
-    pub db_path: std::path::PathBuf,
+    pub database: Database,
 }
 
-/// A server on a loopback port with a file database (the CLI opens it too).
+/// A server on a loopback port with a fresh database (the CLI opens it too).
 pub async fn start(name: &str) -> Api {
     // reqwest's rustls backend needs a crypto provider (the server installs
     // one only when TALK_TOKEN_USER_URL is set).
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let dir = common::temp_dir(name);
-    let db_path = dir.join("db.sqlite3");
+    let database = common::database(name).await;
     let cfg = cfg_with(
         &[
             ("CORAL_SSO_SECRET", SECRET),
@@ -42,15 +42,9 @@ pub async fn start(name: &str) -> Api {
         &[],
     )
     .unwrap();
-    // The admin API's SQLite handle first (its migrations), then the store
-    // on the same file (see stream_server::db).
-    let admin_db = Db::open(&db_path).unwrap();
     let state = Arc::new(AppState {
         cfg,
-        store: stream_server::store::Store::open_sqlite(&db_path)
-            .await
-            .unwrap(),
-        admin_db: Some(Mutex::new(admin_db)),
+        store: stream_server::store::Store::open(&database).await.unwrap(),
     });
     let app = stream_router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -58,7 +52,7 @@ pub async fn start(name: &str) -> Api {
         base,
         http: reqwest::Client::new(),
         state,
-        db_path,
+        database,
     }
 }
 
@@ -126,34 +120,45 @@ impl Api {
             .unwrap()
     }
 
-    /// Everything a refused call must leave untouched.
-    pub fn snapshot(&self) -> Vec<String> {
-        let db = self.state.admin_db().unwrap();
+    /// Everything a refused call must leave untouched, read behind the
+    /// server's back.
+    pub async fn snapshot(&self) -> Vec<Vec<String>> {
         let mut out = Vec::new();
         for sql in [
-            "SELECT group_concat(username || '|' || coalesce(email, '') || '|' || coalesce(deleted_at, ''), ';') FROM users",
-            "SELECT group_concat(body, ';') FROM comments",
-            "SELECT count(*) || '/' || count(deactivated_at) FROM access_tokens",
-            "SELECT CAST(count(*) AS TEXT) FROM download_links",
+            "SELECT username || '|' || coalesce(email, '') || '|' || coalesce(CAST(deleted_at AS TEXT), '') FROM users ORDER BY id",
+            "SELECT body FROM comments ORDER BY id",
+            "SELECT id || '|' || coalesce(CAST(deactivated_at AS TEXT), '') FROM access_tokens ORDER BY id",
+            "SELECT digest FROM download_links ORDER BY digest",
         ] {
-            out.push(db.conn().query_row(sql, [], |r| r.get::<_, Option<String>>(0)).unwrap().unwrap_or_default());
+            out.push(common::raw_rows(&self.database, sql).await);
         }
         out
     }
 
-    /// `stream-server token create --name NAME` against this database.
-    pub fn cli_token(&self, name: &str) -> String {
-        let path = self.db_path.to_str().unwrap().to_string();
+    /// `stream-server token ARGS…` against this database, as an operator
+    /// runs it (`DATABASE_URL` or `DATABASE_PATH`): (exit code, stdout).
+    pub async fn cli(&self, args: &[&str]) -> (i32, String) {
+        let (var, value) = match &self.database {
+            Database::Sqlite(p) => ("DATABASE_PATH", p.to_str().unwrap().to_string()),
+            Database::Postgres(u) => ("DATABASE_URL", u.clone()),
+        };
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let args = ["create".to_string(), "--name".into(), name.into()];
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let code = stream_server::admin::cli::run(
             &args,
-            &|k| (k == "DATABASE_PATH").then(|| path.clone()),
+            &|k| (k == var).then(|| value.clone()),
             &mut out,
             &mut err,
-        );
-        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
-        let out = String::from_utf8(out).unwrap();
+        )
+        .await;
+        assert!(code != 2, "{}", String::from_utf8_lossy(&err));
+        (code, String::from_utf8(out).unwrap())
+    }
+
+    /// `stream-server token create --name NAME`: the token it prints once.
+    pub async fn cli_token(&self, name: &str) -> String {
+        let (code, out) = self.cli(&["create", "--name", name]).await;
+        assert_eq!(code, 0, "{out}");
         out.lines()
             .find_map(|l| l.strip_prefix("token: "))
             .unwrap()

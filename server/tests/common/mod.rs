@@ -97,7 +97,6 @@ pub async fn state_env(cfg: Config, name: &str) -> Env {
         state: Arc::new(AppState {
             cfg,
             store: store(name).await,
-            admin_db: None,
         }),
     }
 }
@@ -136,6 +135,28 @@ pub async fn database(name: &str) -> Database {
             Database::Postgres(format!("{base}/{db}"))
         }
         None => Database::Sqlite(temp_dir(&format!("db-{name}")).join("stream.sqlite3")),
+    }
+}
+
+/// The rows of a one-column text query, read on a connection of its own
+/// (either engine): what a test checks behind the server's back.
+pub async fn raw_rows(db: &Database, sql: &'static str) -> Vec<String> {
+    match db {
+        Database::Sqlite(path) => {
+            let url = format!("sqlite://{}", path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&mut conn)
+                .await
+                .unwrap()
+        }
+        Database::Postgres(url) => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&mut conn)
+                .await
+                .unwrap()
+        }
     }
 }
 

@@ -99,13 +99,9 @@ pub fn caller<'a>(ctx: &Context<'a>) -> Result<&'a Caller, AdminError> {
     ctx.data::<Caller>().map_err(|_| AdminError::Internal)
 }
 
-/// Runs `f` on the database connection.
-pub fn with_conn<T>(
-    ctx: &Context<'_>,
-    f: impl FnOnce(&rusqlite::Connection) -> T,
-) -> Result<T, AdminError> {
-    let st = ctx
-        .data::<super::Shared>()
-        .map_err(|_| AdminError::Internal)?;
-    super::with_db(st, f)
+/// The server's store.
+pub fn store<'a>(ctx: &Context<'a>) -> Result<&'a crate::store::Store, AdminError> {
+    ctx.data::<super::Shared>()
+        .map(|st| &st.store)
+        .map_err(|_| AdminError::Internal)
 }

@@ -5,10 +5,12 @@
 //! (`createToken`, `deactivateToken`), with Coral's input and payload types.
 
 use super::types::{Token, User};
-use super::{caller, with_conn, Actor};
+use super::{caller, store as db, Actor};
 use crate::admin::error::{check_email, check_username, AdminError};
+use crate::admin::pat;
 use crate::admin::store::{self, AdminUser};
-use crate::admin::{pat, tokens};
+use crate::auth::AuthError;
+use crate::store::{Store, StoreError};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
 /// Longest token name, in characters.
@@ -151,17 +153,22 @@ fn audit(what: &str, actor: &Actor, target: &AdminUser) {
 }
 
 /// The live user `id` names, for a change.
-fn live_target(c: &rusqlite::Connection, id: &str) -> Result<AdminUser, AdminError> {
-    let u = store::resolve(c, id, "input.userID")?;
+async fn live_target(db: &Store, id: &str) -> Result<AdminUser, AdminError> {
+    let u = store::resolve(db, id, "input.userID").await?;
     if u.deleted_at.is_some() {
         return Err(AdminError::UserDeleted);
     }
     Ok(u)
 }
 
-/// Reads a user back after a change.
-fn reload(c: &rusqlite::Connection, row_id: i64) -> Result<AdminUser, AdminError> {
-    store::user_by_row(c, row_id)
+/// Reads a user back after a change (`changed`: the change found the
+/// account live; `false` means it was deleted in between).
+async fn reload(db: &Store, row_id: i64, changed: bool) -> Result<AdminUser, AdminError> {
+    if !changed {
+        return Err(AdminError::UserDeleted);
+    }
+    db.admin_user(row_id)
+        .await
         .map_err(store::internal)?
         .ok_or(AdminError::Internal)
 }
@@ -172,14 +179,16 @@ async fn delete_account(
 ) -> Result<DeleteUserAccountPayload> {
     let call = caller(ctx)?;
     let actor = call.admin()?;
-    let user = with_conn(ctx, |c| {
-        let u = live_target(c, &input.user_id)?;
-        if u.row_id == actor.user.row_id {
-            return Err(AdminError::CannotDeleteSelf);
-        }
-        store::delete_user(c, u.row_id, call.now).map_err(store::internal)?;
-        reload(c, u.row_id)
-    })??;
+    let db = db(ctx)?;
+    let u = live_target(db, &input.user_id).await?;
+    if u.row_id == actor.user.row_id {
+        return Err(AdminError::CannotDeleteSelf.into());
+    }
+    let deleted = db
+        .delete_user(u.row_id, call.now)
+        .await
+        .map_err(store::internal)?;
+    let user = reload(db, u.row_id, deleted).await?;
     audit("deleted", actor, &user);
     Ok(DeleteUserAccountPayload {
         user: Some(user.into()),
@@ -199,11 +208,13 @@ impl Mutation {
         let call = caller(ctx)?;
         let actor = call.admin()?;
         let username = check_username(&input.username)?;
-        let user = with_conn(ctx, |c| {
-            let u = live_target(c, &input.user_id)?;
-            store::set_username(c, u.row_id, &username, call.now).map_err(store::internal)?;
-            reload(c, u.row_id)
-        })??;
+        let db = db(ctx)?;
+        let u = live_target(db, &input.user_id).await?;
+        let changed = db
+            .set_username(u.row_id, &username, call.now)
+            .await
+            .map_err(store::internal)?;
+        let user = reload(db, u.row_id, changed).await?;
         audit("renamed", actor, &user);
         Ok(UpdateUserUsernamePayload {
             user: user.into(),
@@ -221,11 +232,13 @@ impl Mutation {
         let call = caller(ctx)?;
         let actor = call.admin()?;
         let email = check_email(&input.email)?;
-        let user = with_conn(ctx, |c| {
-            let u = live_target(c, &input.user_id)?;
-            store::set_email(c, u.row_id, &email, call.now)?;
-            reload(c, u.row_id)
-        })??;
+        let db = db(ctx)?;
+        let u = live_target(db, &input.user_id).await?;
+        let changed = match db.set_email(u.row_id, &email, call.now).await {
+            Err(StoreError::Auth(AuthError::DuplicateUser)) => Err(AdminError::DuplicateEmail),
+            r => r.map_err(store::internal),
+        }?;
+        let user = reload(db, u.row_id, changed).await?;
         audit("changed the email of", actor, &user);
         Ok(UpdateUserEmailPayload {
             user: user.into(),
@@ -264,12 +277,11 @@ impl Mutation {
             eprintln!("admin: no randomness for a download link: {e}");
             AdminError::Internal
         })?;
-        let user = with_conn(ctx, |c| {
-            let u = live_target(c, &input.user_id)?;
-            tokens::create_download(c, u.row_id, &link.digest, call.now)
-                .map_err(store::internal)?;
-            Ok::<_, AdminError>(u)
-        })??;
+        let db = db(ctx)?;
+        let user = live_target(db, &input.user_id).await?;
+        db.create_download(user.row_id, &link.digest, call.now)
+            .await
+            .map_err(store::internal)?;
         audit("requested the comments download of", actor, &user);
         Ok(RequestUserCommentsDownloadPayload {
             client_mutation_id: input.client_mutation_id,
@@ -301,10 +313,10 @@ impl Mutation {
             eprintln!("admin: no randomness for a token: {e}");
             AdminError::Internal
         })?;
-        let token = with_conn(ctx, |c| {
-            tokens::create_token(c, actor.user.row_id, name, &new, call.now)
-        })?
-        .map_err(store::internal)?;
+        let token = db(ctx)?
+            .create_token(actor.user.row_id, name, &new.digest, call.now)
+            .await
+            .map_err(store::internal)?;
         eprintln!("admin: token {} created by {}", token.id, actor.describe());
         Ok(CreateTokenPayload {
             user: actor.user.clone().into(),
@@ -323,11 +335,11 @@ impl Mutation {
     ) -> Result<DeactivateTokenPayload> {
         let call = caller(ctx)?;
         let actor = call.admin()?;
-        let token = with_conn(ctx, |c| {
-            tokens::deactivate_token(c, actor.user.row_id, &input.id, call.now)
-        })?
-        .map_err(store::internal)?
-        .ok_or(AdminError::TokenNotFound)?;
+        let token = db(ctx)?
+            .deactivate_token(actor.user.row_id, &input.id, call.now)
+            .await
+            .map_err(store::internal)?
+            .ok_or(AdminError::TokenNotFound)?;
         eprintln!(
             "admin: token {} deactivated by {}",
             token.id,

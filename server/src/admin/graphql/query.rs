@@ -1,7 +1,7 @@
 //! `Query`: `user(id)`, `users(first, after, query)` and `viewer`.
 
 use super::types::{Cursor, User, UsersConnection};
-use super::{caller, with_conn};
+use super::{caller, store as db};
 use crate::admin::error::AdminError;
 use crate::admin::store;
 use async_graphql::{Context, Object, Result, ID};
@@ -18,7 +18,7 @@ impl Query {
     /// user will return the user referenced by their ID (null if none).
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<Option<User>> {
         caller(ctx)?.reader()?;
-        match with_conn(ctx, |c| store::resolve(c, &id, "id"))? {
+        match store::resolve(db(ctx)?, &id, "id").await {
             Ok(u) => Ok(Some(u.into())),
             Err(AdminError::UserNotFound(_)) => Ok(None),
             Err(e) => Err(e.into()),
@@ -46,10 +46,10 @@ impl Query {
                 "not a cursor from this API",
             ))?),
         };
-        let (users, more) = with_conn(ctx, |c| {
-            store::list(c, first as u32, after, query.as_deref())
-        })?
-        .map_err(store::internal)?;
+        let (users, more) = db(ctx)?
+            .admin_users_page(first as u32, after, query.as_deref())
+            .await
+            .map_err(store::internal)?;
         Ok(UsersConnection::page(users, more))
     }
 

@@ -3,9 +3,8 @@
 //! `Time` and `Cursor` scalars. Names and types follow Coral's
 //! `schema.graphql`; `server/tests/coral_schema.rs` holds them to it.
 
-use super::{caller, with_conn};
-use crate::admin::store::{self, AdminUser};
-use crate::admin::tokens::{self, TokenRow};
+use super::{caller, store as db};
+use crate::admin::store::{self, AdminUser, TokenRow};
 use async_graphql::{ComplexObject, Context, Enum, InputValueError, Scalar, ScalarType, Value, ID};
 use async_graphql::{Result, SimpleObject};
 
@@ -126,8 +125,10 @@ impl User {
     /// The user's active personal access tokens.
     async fn tokens(&self, ctx: &Context<'_>) -> Result<Vec<Token>> {
         caller(ctx)?.admin()?;
-        let rows =
-            with_conn(ctx, |c| tokens::tokens_of(c, self.row_id))?.map_err(store::internal)?;
+        let rows = db(ctx)?
+            .tokens_of(self.row_id)
+            .await
+            .map_err(store::internal)?;
         Ok(rows.into_iter().map(Token::from).collect())
     }
 }
