@@ -8,7 +8,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 status=0
 mkdir -p target && rm -f target/*-tests.log
-step() { printf '\n=== %s\n' "$*"; }
+# Each step's wall time, so a slow layer shows in CI's log (full run goal: 15 min).
+t0=$SECONDS; t=$SECONDS
+lap() { [ -n "${name:-}" ] && printf '=== %s: %d s\n' "$name" $((SECONDS - t)); t=$SECONDS; }
+step() { lap; name=$1; printf '\n=== %s\n' "$*"; }
 
 step "lint: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --all --check || status=1
@@ -69,6 +72,8 @@ read -r passed failed < <(cat target/native-tests.log target/pg-tests.log target
   /^# pass [0-9]+$/ { p += $3 } /^# fail [0-9]+$/ { f += $3 }
   END { print p + 0, f + 0 }')
 [ "$status" != 0 ] && [ "$failed" = 0 ] && failed=1
+lap
+echo "test layers took $((SECONDS - t0)) s"
 [ "$status" = 0 ] && echo "all test layers passed" || echo "SOME TESTS FAILED"
 echo "$passed passed, $failed failed"
 exit $status

@@ -4,21 +4,15 @@
 // customFontsCSSURL / disableDefaultFonts (issue 14).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { startServer, startStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
-let server, browser, pages;
+let stack, server, browser, pages;
 
 before(async () => {
-  pages = await startPageServer();
-  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
-  server = await startServer({}, { allowOrigins: [pages.origin] });
-  browser = await launchBrowser();
+  stack = await startStack();
+  ({ server, browser, pages } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+after(() => stack?.stop());
 
 let n = 0;
 /** A publisher page whose embed records every event as [name, data] in window.__ev. */

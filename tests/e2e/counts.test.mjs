@@ -5,25 +5,19 @@
 // `count.comments` event, and the demo front page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { startStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
-let server, browser, pages, csp, token;
+let stack, server, browser, pages, csp, token;
 
 before(async () => {
-  pages = await startPageServer();
-  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
-  server = await startServer({}, { allowOrigins: [pages.origin] });
-  browser = await launchBrowser();
+  stack = await startStack();
+  ({ server, browser, pages } = stack);
   // The demo publisher's own policy (README "Content Security Policy").
   csp = (await fetch(server.publisher + "/")).headers.get("content-security-policy");
   token = await mintToken(server, { user: "bob" });
   await seedHeadlines();
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+after(() => stack?.stop());
 
 const articleURL = (i) => `https://news.example/articles/${i}/a-long-enough-headline-slug-for-story-${i}.html`;
 

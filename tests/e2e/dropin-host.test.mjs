@@ -5,19 +5,14 @@
 // count.js itself; tested in counts.test.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startPageServer, launchBrowser, mintToken, streamFrame, waitAuth, recordConsole } from "./harness.mjs";
+import { startStack, mintToken, streamFrame, waitAuth, recordConsole } from "./harness.mjs";
 
-let server, browser, pages;
+let stack, server, browser, pages;
 before(async () => {
-  pages = await startPageServer();
-  server = await startServer({}, { allowOrigins: [pages.origin] });
-  browser = await launchBrowser();
+  stack = await startStack();
+  ({ server, browser, pages } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+after(() => stack?.stop());
 
 let n = 0;
 async function open(body, suffix = "") {
@@ -32,7 +27,7 @@ async function open(body, suffix = "") {
 const sdk = () => `<script src="${server.stream}/embed.js"></script>`;
 const iframes = (page) => page.evaluate(() => [...document.querySelectorAll("iframe")].map((f) => f.src));
 
-test("remove() then render(), 1,000 times: one iframe, one set of listeners, the session kept", async () => {
+test("remove() then render(), 200 times: one iframe, one set of listeners, the session kept", async () => {
   const bob = await mintToken(server, { user: "bob" });
   const { page, context } = await open(`<div id="coral_thread"></div>${sdk()}
     <script>window.readies = 0; window.embed = Coral.createStreamEmbed({ id: "coral_thread", autoRender: true,
@@ -49,7 +44,7 @@ test("remove() then render(), 1,000 times: one iframe, one set of listeners, the
   const mounted = await windowListeners();
   const cycle = await page.evaluate(() => {
     const out = [];
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < 200; i++) {
       embed.remove();
       out.push(embed.rendered);
       embed.render();

@@ -6,22 +6,16 @@
 // docs/docs/events.md and docs/docs/sso.md.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startPageServer, startThirdOrigin, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { startStack, startThirdOrigin, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
-let server, browser, pages, host;
+let stack, server, browser, pages, host;
 
 before(async () => {
-  pages = await startPageServer();
-  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
-  server = await startServer({}, { allowOrigins: [pages.origin] });
+  stack = await startStack();
+  ({ server, browser, pages } = stack);
   host = new URL(server.stream).host;
-  browser = await launchBrowser();
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+after(() => stack?.stop());
 
 // ---------------------------------------------------------------- Coral's texts
 

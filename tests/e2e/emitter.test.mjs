@@ -6,19 +6,14 @@
 // real events from the stream.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startPageServer, launchBrowser, mintToken, streamFrame, waitAuth } from "./harness.mjs";
+import { startStack, mintToken, streamFrame, waitAuth } from "./harness.mjs";
 
-let server, browser, pages;
+let stack, server, browser, pages;
 before(async () => {
-  pages = await startPageServer();
-  server = await startServer({}, { allowOrigins: [pages.origin] });
-  browser = await launchBrowser();
+  stack = await startStack();
+  ({ server, browser, pages } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+after(() => stack?.stop());
 
 let n = 0;
 async function open(body) {

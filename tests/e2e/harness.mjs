@@ -214,3 +214,32 @@ export async function waitAuth(frame, state, username) {
     { timeout: 10000 }
   );
 }
+
+/**
+ * The usual e2e stack: a page server on the publisher origin (with a
+ * favicon, so Chromium logs no 404), the stream server allowing it (`env`
+ * added to its environment) and a browser. `stop()` closes all three.
+ */
+export async function startStack(env = {}) {
+  const pages = await startPageServer();
+  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
+  let server;
+  try {
+    server = await startServer(env, { allowOrigins: [pages.origin] });
+    const browser = await launchBrowser();
+    return {
+      pages,
+      server,
+      browser,
+      async stop() {
+        await browser.close();
+        await server.stop();
+        await pages.stop();
+      },
+    };
+  } catch (e) {
+    await server?.stop();
+    await pages.stop();
+    throw e;
+  }
+}
