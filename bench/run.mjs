@@ -7,7 +7,11 @@
 // Knobs (environment): BENCH_LOADS (time-to-stream loads per variant, 30),
 // BENCH_ITER (login round trips per method, 500), BENCH_EVENTS (10000),
 // BENCH_CYCLES (create/remove cycles, 1000), BENCH_QUICK=1 (a smoke run:
-// small counts, results not written unless BENCH_WRITE=1).
+// small counts, results not written unless BENCH_WRITE=1). Server section
+// (§7): BENCH_SERVER_SECONDS (10), BENCH_SERVER_CONNECTIONS (32),
+// BENCH_SERVER_THREADS (2), BENCH_SERVER_BEFORE (an older stream-server
+// binary measured in the same run); BENCH_ONLY=server runs §7 alone and
+// replaces only its part of bench/results.md and results.json.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +25,7 @@ import { runTts } from "./sections/tts.mjs";
 import { runMicro } from "./sections/micro.mjs";
 import { runScale } from "./sections/scale.mjs";
 import { runCounts } from "./sections/counts.mjs";
+import { runServerBench, serverMarkdown, serverVerdicts } from "./sections/server.mjs";
 import { extractWasm } from "../scripts/inline-wasm.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -33,6 +38,12 @@ const cfg = {
   cycles: num("BENCH_CYCLES", 1000, 100),
   scaleReps: num("BENCH_SCALE_REPS", 3, 1),
   countLoads: num("BENCH_COUNT_LOADS", 10, 3),
+  server: {
+    seconds: num("BENCH_SERVER_SECONDS", 10, 3),
+    connections: num("BENCH_SERVER_CONNECTIONS", 32, 32),
+    threads: num("BENCH_SERVER_THREADS", 2, 2),
+    before: process.env.BENCH_SERVER_BEFORE || null,
+  },
 };
 const log = (...a) => console.error(...a);
 const MB = 1_000_000;
@@ -51,6 +62,31 @@ const git = (...a) => {
 };
 
 const started = Date.now();
+const SERVER_BEGIN = "<!-- §7 server: begin -->";
+const SERVER_END = "<!-- §7 server: end -->";
+/** §7 as markdown, between markers so BENCH_ONLY=server can replace it alone. */
+function serverSection(S) {
+  const V7 = serverVerdicts(S);
+  const md = serverMarkdown(S);
+  if (V7.length) md.splice(2, 0, table(["target", "result", "measured"], V7.map((v) => [v.target, v.met ? "met" : "**missed**", v.measured])), ``);
+  return [SERVER_BEGIN, ...md, `Measured at commit ${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", "server", "Cargo.toml", "Cargo.lock") !== "" ? " (with uncommitted server sources in the tree)" : ""} on ${new Date().toISOString()}.`, SERVER_END];
+}
+if (process.env.BENCH_ONLY === "server") {
+  log("7. server throughput (alone: BENCH_ONLY=server)");
+  const S = await runServerBench({ ...cfg.server, log });
+  const text = serverSection(S).join("\n");
+  console.log(text);
+  if (!quick || process.env.BENCH_WRITE === "1") {
+    const mdPath = join(ROOT, "bench/results.md"), jsonPath = join(ROOT, "bench/results.json");
+    const old = existsSync(mdPath) ? readFileSync(mdPath, "utf8") : "# Benchmarks\n";
+    const [a, b] = [old.indexOf(SERVER_BEGIN), old.indexOf(SERVER_END)];
+    writeFileSync(mdPath, a >= 0 && b > a ? old.slice(0, a) + text + old.slice(b + SERVER_END.length) : old.trimEnd() + "\n\n" + text + "\n");
+    const json = existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, "utf8")) : {};
+    writeFileSync(jsonPath, JSON.stringify({ ...json, server: S }, null, 1) + "\n");
+    log("replaced §7 in bench/results.md and bench/results.json");
+  }
+  process.exit(0);
+}
 const srv = await startBenchServers();
 const browser = await launchBrowser();
 const R = {
@@ -83,6 +119,8 @@ try {
   await browser.close();
   await srv.stop();
 }
+log("7. server throughput (issue 17)");
+R.server = await runServerBench({ ...cfg.server, log });
 R.meta.seconds = Math.round((Date.now() - started) / 1000);
 
 // ------------------------------------------------------------------ verdicts
@@ -221,6 +259,7 @@ md.push(table(["variant", "requests to the stream origin", "all badges filled, m
   ["Coral's count.js algorithm, one request per element", K.coral.requests.median, fmt(K.coral.ms.median, 1), fmt(K.coral.ms.p95, 1)],
 ]), ``);
 md.push(`count.js (dist/count/count.js): ${fmtB(K.size.raw)} B, ${fmtB(K.size.gzip)} B gzip -9 (budget ${fmtB(K.size.budget)} B).`, ``);
+md.push(...serverSection(R.server), ``);
 
 // ------------------------------------------------------------------ notes on misses
 const notes = [];

@@ -1,0 +1,182 @@
+// 7. Server throughput (issue 17): requests per second and latency of the
+// Rust stream server (target/bench-server/stream-server, the `bench-server`
+// cargo profile) on SQLite and on PostgreSQL, next to the Node/Express +
+// jsonwebtoken baseline (bench/node-baseline/server.mjs) on the same
+// database, measured in the same run with Debian's wrk:
+//   POST /api/session  verify + signed-out check + upsert, 1,000 readers'
+//                      tokens in turn (each already known: the steady state)
+//   GET  /api/comments a story with 200 comments by 20 readers with badges
+// and what durability costs: POST /api/comments (a committed write per
+// request) with SQLite synchronous=FULL vs NORMAL and PostgreSQL
+// synchronous_commit=on vs off. BENCH_SERVER_BEFORE=<binary> adds an older
+// build of the server (its own database, seeded the same) to every row.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { fmt, fmtB, table } from "../lib.mjs";
+import { buildServer, coralToken, ensureBaseline, ensureWrk, startNode, startPostgres, startRust, wrk } from "./server-procs.mjs";
+
+export const TARGET_RATIO = 5;
+const STORY = "bench-story";
+const COMMENTS = 200;
+const AUTHORS = 20;
+const READERS = 1000;
+const BADGES = [[], ["subscriber"], ["subscriber", "verified"], ["staff"]];
+
+export async function runServerBench({ log, seconds, connections, threads, before }) {
+  const why = ensureWrk(log);
+  if (why) return { skipped: why };
+  ensureBaseline(log);
+  const bin = buildServer(log);
+  const tmp = mkdtempSync(join(tmpdir(), "stream-bench-server-"));
+  const files = {
+    readers: join(tmp, "readers.txt"),
+    writers: join(tmp, "writers.txt"),
+  };
+  writeFileSync(files.readers, Array.from({ length: READERS }, (_, i) => coralToken(i)).join("\n") + "\n");
+  writeFileSync(files.writers, Array.from({ length: 50 }, (_, i) => coralToken(5000 + i)).join("\n") + "\n");
+  const load = { seconds, connections, threads };
+  const R = {
+    config: { ...load, wrk: execFileSync("wrk", ["--version"], { encoding: "utf8" }).split("\n")[0].trim(), comments: COMMENTS, readers: READERS, before: before || null },
+    engines: {},
+  };
+  const pg = startPostgres(join(tmp, "pg"));
+  try {
+    R.engines.sqlite = await runEngine("sqlite", { bin, before, tmp, files, load, log });
+    if (pg.url) R.engines.postgres = await runEngine("postgres", { bin, before, pg, files, load, log });
+    else R.postgresSkipped = pg.skipped;
+  } finally {
+    if (pg.stop) pg.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return R;
+}
+
+/** Posts the story's 200 comments (20 authors with badges) and signs the 1,000 readers in once. */
+async function seed(origin, files, load) {
+  for (let i = 0; i < COMMENTS; i++) {
+    const a = i % AUTHORS;
+    const r = await fetch(`${origin}/api/comments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${coralToken(9000 + a, { badges: BADGES[a % BADGES.length] })}`, "content-type": "application/json" },
+      body: JSON.stringify({ storyID: STORY, body: `Comment ${i}: ${"a thoughtful remark about the article, ".repeat(1 + (i % 6))}` }),
+    });
+    if (r.status !== 201) throw new Error(`seeding: POST /api/comments answered ${r.status}: ${await r.text()}`);
+  }
+  wrk(origin, { ...load, seconds: 3, mode: "session", tokens: files.readers });
+}
+
+/** Both servers must give the same answers before their speed is compared. */
+async function sameAnswers(a, b) {
+  const get = async (o) => {
+    const r = await fetch(`${o}/api/comments?storyID=${STORY}`);
+    const text = await r.text();
+    return { status: r.status, bytes: Buffer.byteLength(text), json: JSON.parse(text) };
+  };
+  const [ga, gb] = [await get(a), await get(b)];
+  assert.equal(ga.status, 200);
+  assert.equal(ga.json.comments.length, COMMENTS);
+  assert.deepEqual(gb.json, ga.json, "GET /api/comments: the Node baseline answers differently");
+  const post = async (o) => (await fetch(`${o}/api/session`, { method: "POST", headers: { authorization: `Bearer ${coralToken(7)}` } })).json();
+  assert.deepEqual(await post(b), await post(a), "POST /api/session: the Node baseline answers differently");
+  return { rust: ga.bytes, node: gb.bytes };
+}
+
+async function runEngine(engine, { bin, before, tmp, pg, files, load, log }) {
+  const database = async (name) => {
+    if (engine === "sqlite") {
+      const path = join(tmp, `${name}.sqlite3`);
+      return { env: { DATABASE_PATH: path }, node: `sqlite:${path}` };
+    }
+    const url = await pg.database(name);
+    return { env: { DATABASE_URL: url }, node: url };
+  };
+  log(`  ${engine}: seeding`);
+  const db = await database("bench_rust");
+  const servers = { rust: await startRust(bin, db.env) };
+  const stops = [servers.rust.stop];
+  try {
+    await seed(servers.rust.origin, files, load);
+    if (before) {
+      servers.before = await startRust(before, (await database("bench_before")).env);
+      stops.push(servers.before.stop);
+      await seed(servers.before.origin, files, load);
+    }
+    servers.node = await startNode(db.node);
+    stops.push(servers.node.stop);
+    const bytes = await sameAnswers(servers.rust.origin, servers.node.origin);
+    const order = ["rust", "node", ...(before ? ["before"] : [])];
+    const runs = {};
+    for (const [endpoint, mode, path] of [
+      ["GET /api/comments", "get", `/api/comments?storyID=${STORY}`],
+      ["POST /api/session", "session", "/"],
+    ]) {
+      runs[endpoint] = {};
+      for (const who of order) {
+        const url = servers[who].origin + path;
+        wrk(url, { ...load, seconds: 2, mode, tokens: files.readers }); // warm-up
+        runs[endpoint][who] = wrk(url, { ...load, mode, tokens: files.readers });
+        const r = runs[endpoint][who];
+        log(`  ${engine} ${endpoint} ${who}: ${fmtB(r.rps)} req/s, p99 ${fmt(r.p99ms, 1)} ms${r.non2xx || r.socketErrors ? ` (${r.non2xx} non-2xx, ${r.socketErrors} socket errors)` : ""}`);
+      }
+    }
+    // Durability: a committed write per request, strict vs relaxed.
+    const relaxed = engine === "sqlite" ? { SQLITE_SYNCHRONOUS: "normal" } : { DATABASE_URL: `${db.env.DATABASE_URL}?options=-c%20synchronous_commit%3Doff` };
+    const settings = engine === "sqlite" ? ["synchronous=FULL (default)", "synchronous=NORMAL"] : ["synchronous_commit=on (default)", "synchronous_commit=off"];
+    const durability = [];
+    for (const [i, setting] of settings.entries()) {
+      const s = i === 0 ? servers.rust : await startRust(bin, db.env, relaxed);
+      const url = `${s.origin}/`;
+      wrk(url, { ...load, seconds: 2, mode: "comment", tokens: files.writers });
+      const r = wrk(url, { ...load, mode: "comment", tokens: files.writers });
+      if (i > 0) await s.stop();
+      durability.push({ setting, ...r });
+      log(`  ${engine} POST /api/comments ${setting}: ${fmtB(r.rps)} req/s, p99 ${fmt(r.p99ms, 1)} ms`);
+    }
+    return { runs, durability, bytes };
+  } finally {
+    for (const stop of stops) await stop();
+  }
+}
+
+/** The section's verdicts: ≥ 5× the Node baseline's req/s per endpoint and engine. */
+export function serverVerdicts(S) {
+  const out = [];
+  for (const [engine, E] of Object.entries(S.engines || {}))
+    for (const [endpoint, runs] of Object.entries(E.runs)) {
+      const r = runs.rust.rps / runs.node.rps;
+      out.push({ met: r >= TARGET_RATIO, target: `${endpoint} on ${engine}: ≥ ${TARGET_RATIO}× the Node baseline's req/s`, measured: `${fmtB(runs.rust.rps)} vs ${fmtB(runs.node.rps)} req/s = ${fmt(r, 1)}×; p99 ${fmt(runs.rust.p99ms, 1)} vs ${fmt(runs.node.p99ms, 1)} ms` });
+    }
+  return out;
+}
+
+/** Markdown lines of the section. */
+export function serverMarkdown(S) {
+  const md = [`## 7. Server throughput (issue 17)`, ``];
+  if (S.skipped) return [...md, `Not measured: ${S.skipped}.`, ``];
+  const c = S.config;
+  md.push(`\`${c.wrk.split(" Copyright")[0]}\` \`-t${c.threads} -c${c.connections} -d${c.seconds}s\` against each server in turn (after a 2 s warm-up each), on this machine's 2 cores shared by wrk and the server. *Rust*: target/bench-server/stream-server (\`--profile bench-server\`: release with opt-level 3, thin LTO), production mode. *Node*: bench/node-baseline/server.mjs, one Node ${process.version} process, Express 5 + jsonwebtoken 9 on the same database file or PostgreSQL database as the Rust server (SQLite through better-sqlite3, WAL + synchronous=FULL, synchronous calls; PostgreSQL through pg, a pool of 16 as the Rust server's), ETag and X-Powered-By off; both answer byte-for-byte the same JSON (checked before measuring). \`POST /api/session\`: ${c.readers} readers' Coral SSO tokens in turn (verify HS256, signed-out \`jti\` check, upsert of an already-known user). \`GET /api/comments\`: a story with ${c.comments} comments by 20 authors with badges, no \`Accept-Encoding\`.`, ``);
+  const rows = [];
+  for (const [engine, E] of Object.entries(S.engines))
+    for (const [endpoint, runs] of Object.entries(E.runs))
+      for (const [who, label] of [["rust", "Rust"], ["before", "Rust, before (BENCH_SERVER_BEFORE)"], ["node", "Node/Express baseline"]]) {
+        const r = runs[who];
+        if (!r) continue;
+        rows.push([endpoint, engine, label, fmtB(r.rps), fmt(r.p50ms, 2), fmt(r.p99ms, 2), fmt(r.rps / runs.node.rps, 2) + "×", r.non2xx + r.socketErrors]);
+      }
+  md.push(table(["endpoint", "engine", "server", "req/s", "p50 ms", "p99 ms", "req/s ÷ Node", "errors"], rows), ``);
+  const sizes = Object.entries(S.engines).map(([e, E]) => `${e}: ${fmtB(E.bytes.rust)} B`).join(", ");
+  md.push(`Response of \`GET /api/comments\` (${c.comments} comments, uncompressed): ${sizes}.`, ``);
+  if (S.postgresSkipped) md.push(`PostgreSQL rows not measured: ${S.postgresSkipped}.`, ``);
+  md.push(`### Durability and its cost`, ``);
+  md.push(`\`POST /api/comments\` (verify, upsert, insert: one committed write per request) by 50 writers in turn, same wrk settings, Rust server. The defaults are the strict rows: an answered comment is on disk (SQLite: WAL with synchronous=FULL, fsync of the WAL at every commit; PostgreSQL: synchronous_commit=on, the commit record flushed before the answer). The relaxed rows are what an operator could choose (\`SQLITE_SYNCHRONOUS=normal\`: a power loss may lose the last commits, a process crash loses nothing; PostgreSQL \`?options=-c synchronous_commit=off\` in DATABASE_URL: a server crash may lose up to 3× wal_writer_delay of commits).`, ``);
+  const drows = [];
+  for (const [engine, E] of Object.entries(S.engines)) {
+    const [strict, relaxed] = E.durability;
+    for (const d of E.durability) drows.push([engine, d.setting, fmtB(d.rps), fmt(d.p50ms, 2), fmt(d.p99ms, 2), d === strict ? `costs ${fmt((1 - strict.rps / relaxed.rps) * 100, 0)}% of the relaxed req/s` : "", d.non2xx + d.socketErrors]);
+  }
+  md.push(table(["engine", "setting", "req/s", "p50 ms", "p99 ms", "cost", "errors"], drows), ``);
+  return md;
+}
