@@ -2,6 +2,9 @@
 # Installs whatever is missing on a machine that has only rustup/cargo and
 # node/npm. Idempotent and quiet when everything is present.
 #   --test  also makes sure Debian's chromium and chromium-driver are installed.
+#   --bench what `npm run bench`'s server section needs: Debian's wrk and
+#           postgresql (as root; without root the bench skips those rows and
+#           says why) and the Node baseline's packages (bench/node-baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -62,5 +65,26 @@ if [ "${1:-}" = "--test" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null || {
       apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
     }
+  fi
+fi
+
+if [ "${1:-}" = "--bench" ]; then
+  missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Debian ${missing[*]} (server bench)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
+        apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
+      }
+    else
+      say "${missing[*]} missing and not root: the server bench skips what needs them (sudo apt-get install ${missing[*]})"
+    fi
+  fi
+  if [ ! -d bench/node-baseline/node_modules ] || [ bench/node-baseline/package-lock.json -nt bench/node-baseline/node_modules/.package-lock.json ]; then
+    say "installing the Node baseline's packages (bench/node-baseline; better-sqlite3 compiles SQLite: a few minutes)"
+    (cd bench/node-baseline && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -53,22 +53,31 @@ async function openDb(url) {
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
-    // `$n` → `?n`, SQLite's numbered parameters.
+    // `$n` → `?` (better-sqlite3 binds anonymous parameters in order), with
+    // the arguments rearranged to match.
     const cache = new Map();
     const stmt = (sql) => {
       let s = cache.get(sql);
-      if (!s) cache.set(sql, (s = db.prepare(sql.replace(/\$(\d+)/g, "?$1"))));
+      if (!s) {
+        const order = [];
+        const text = sql.replace(/\$(\d+)/g, (_, n) => (order.push(Number(n) - 1), "?"));
+        cache.set(sql, (s = { st: db.prepare(text), order }));
+      }
       return s;
     };
-    const exec = ([method, sql, args]) => stmt(sql)[method](...args);
+    const call = (sql, method, args) => {
+      const { st, order } = stmt(sql);
+      return st[method](...order.map((i) => args[i]));
+    };
+    const exec = ([method, sql, args]) => call(sql, method, args);
     const tx = db.transaction((steps) => {
       let r = steps.next();
       while (!r.done) r = steps.next(exec(r.value));
       return r.value;
     });
     return {
-      all: async (sql, args) => stmt(sql).all(...args),
-      get: async (sql, args) => stmt(sql).get(...args),
+      all: async (sql, args) => call(sql, "all", args),
+      get: async (sql, args) => call(sql, "get", args),
       tx: async (steps) => tx.immediate(steps),
     };
   }

@@ -3,7 +3,6 @@
 // PostgreSQL cluster, server processes and their tokens.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../tests/e2e/harness.mjs";
 import { ROOT } from "../server.mjs";
@@ -13,28 +12,17 @@ export const BASELINE_DIR = join(ROOT, "bench/node-baseline");
 export const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
 
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-const isRoot = () => process.getuid?.() === 0;
 
-/** Debian's wrk (installed with apt-get as root); a reason string when unavailable. */
-export function ensureWrk(log) {
-  if (has("wrk")) return null;
-  if (!isRoot()) return "wrk is not installed and this is not root (sudo apt-get install wrk)";
-  log("  installing Debian's wrk");
-  const apt = (...a) => spawnSync("apt-get", a, { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  if (apt("install", "-y", "-qq", "wrk").status !== 0) {
-    apt("update", "-qq");
-    apt("install", "-y", "-qq", "wrk");
-  }
-  return has("wrk") ? null : "apt-get install wrk failed";
-}
-
-/** The Node baseline's packages (bench/node-baseline), installed once with `npm ci`. */
-export function ensureBaseline(log) {
-  const stamp = join(BASELINE_DIR, "node_modules/.package-lock.json");
-  const lock = join(BASELINE_DIR, "package-lock.json");
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs) return;
-  log("  installing the Node baseline's packages (bench/node-baseline; better-sqlite3 compiles SQLite: a few minutes)");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: BASELINE_DIR, stdio: ["ignore", "inherit", "inherit"] });
+/**
+ * What the section needs beyond cargo and node: `bash scripts/bootstrap.sh
+ * --bench` installs Debian's wrk and postgresql (as root) and the Node
+ * baseline's packages. Returns why the section cannot run (no wrk), or null.
+ */
+export function ensureTools(log) {
+  const r = spawnSync("bash", ["scripts/bootstrap.sh", "--bench"], { cwd: ROOT, encoding: "utf8" });
+  for (const line of `${r.stdout}${r.stderr}`.split("\n").filter(Boolean)) log(`  ${line}`);
+  if (r.status !== 0) throw new Error(`scripts/bootstrap.sh --bench exited ${r.status}`);
+  return has("wrk") ? null : "wrk is not installed and this is not root (sudo apt-get install wrk, or run `bash scripts/bootstrap.sh --bench` as root)";
 }
 
 /** Builds the server with the `bench-server` profile; returns the binary's path. */

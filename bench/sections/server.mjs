@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { fmt, fmtB, table } from "../lib.mjs";
-import { buildServer, coralToken, ensureBaseline, ensureWrk, startNode, startPostgres, startRust, wrk } from "./server-procs.mjs";
+import { buildServer, coralToken, ensureTools, startNode, startPostgres, startRust, wrk } from "./server-procs.mjs";
 
 export const TARGET_RATIO = 5;
 const STORY = "bench-story";
@@ -26,9 +26,8 @@ const READERS = 1000;
 const BADGES = [[], ["subscriber"], ["subscriber", "verified"], ["staff"]];
 
 export async function runServerBench({ log, seconds, connections, threads, before }) {
-  const why = ensureWrk(log);
+  const why = ensureTools(log);
   if (why) return { skipped: why };
-  ensureBaseline(log);
   const bin = buildServer(log);
   const tmp = mkdtempSync(join(tmpdir(), "stream-bench-server-"));
   const files = {
@@ -157,7 +156,7 @@ export function serverMarkdown(S) {
   const md = [`## 7. Server throughput (issue 17)`, ``];
   if (S.skipped) return [...md, `Not measured: ${S.skipped}.`, ``];
   const c = S.config;
-  md.push(`\`${c.wrk.split(" Copyright")[0]}\` \`-t${c.threads} -c${c.connections} -d${c.seconds}s\` against each server in turn (after a 2 s warm-up each), on this machine's 2 cores shared by wrk and the server. *Rust*: target/bench-server/stream-server (\`--profile bench-server\`: release with opt-level 3, thin LTO), production mode. *Node*: bench/node-baseline/server.mjs, one Node ${process.version} process, Express 5 + jsonwebtoken 9 on the same database file or PostgreSQL database as the Rust server (SQLite through better-sqlite3, WAL + synchronous=FULL, synchronous calls; PostgreSQL through pg, a pool of 16 as the Rust server's), ETag and X-Powered-By off; both answer byte-for-byte the same JSON (checked before measuring). \`POST /api/session\`: ${c.readers} readers' Coral SSO tokens in turn (verify HS256, signed-out \`jti\` check, upsert of an already-known user). \`GET /api/comments\`: a story with ${c.comments} comments by 20 authors with badges, no \`Accept-Encoding\`.`, ``);
+  md.push(`\`${c.wrk.split(" Copyright")[0]}\` \`-t${c.threads} -c${c.connections} -d${c.seconds}s\` against each server in turn (after a 2 s warm-up each), on this machine's 2 cores shared by wrk and the server. *Rust*: target/bench-server/stream-server (\`--profile bench-server\`: release with opt-level 3, thin LTO), production mode. *Node*: bench/node-baseline/server.mjs, one Node ${process.version} process, Express 5 + jsonwebtoken 9 on the same database file or PostgreSQL database as the Rust server (SQLite through better-sqlite3, WAL + synchronous=FULL, synchronous calls; PostgreSQL through pg, a pool of 16 as the Rust server's), ETag and X-Powered-By off; both give the same answers (their JSON parsed and compared before measuring). \`POST /api/session\`: ${c.readers} readers' Coral SSO tokens in turn (verify HS256, signed-out \`jti\` check, upsert of an already-known user). \`GET /api/comments\`: a story with ${c.comments} comments by 20 authors with badges, no \`Accept-Encoding\`.`, ``);
   const rows = [];
   for (const [engine, E] of Object.entries(S.engines))
     for (const [endpoint, runs] of Object.entries(E.runs))
@@ -167,7 +166,7 @@ export function serverMarkdown(S) {
         rows.push([endpoint, engine, label, fmtB(r.rps), fmt(r.p50ms, 2), fmt(r.p99ms, 2), fmt(r.rps / runs.node.rps, 2) + "×", r.non2xx + r.socketErrors]);
       }
   md.push(table(["endpoint", "engine", "server", "req/s", "p50 ms", "p99 ms", "req/s ÷ Node", "errors"], rows), ``);
-  const sizes = Object.entries(S.engines).map(([e, E]) => `${e}: ${fmtB(E.bytes.rust)} B`).join(", ");
+  const sizes = Object.entries(S.engines).map(([e, E]) => `${e}: ${fmtB(E.bytes.rust)} B (Node: ${fmtB(E.bytes.node)} B)`).join(", ");
   md.push(`Response of \`GET /api/comments\` (${c.comments} comments, uncompressed): ${sizes}.`, ``);
   if (S.postgresSkipped) md.push(`PostgreSQL rows not measured: ${S.postgresSkipped}.`, ``);
   md.push(`### Durability and its cost`, ``);

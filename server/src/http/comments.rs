@@ -5,11 +5,11 @@ use super::{ApiError, Shared};
 use crate::auth::now;
 use crate::store::StoryKey;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// Longest comment, in characters.
@@ -46,19 +46,37 @@ impl StoryRef {
     }
 }
 
+/// The head of `GET /api/comments`'s answer; `comments` follows, as the
+/// JSON the store built.
+#[derive(Serialize)]
+struct ListingHead {
+    #[serde(rename = "storyID")]
+    story_id: Option<String>,
+    #[serde(rename = "storyURL")]
+    story_url: Option<String>,
+    count: i64,
+}
+
+/// `{"storyID", "storyURL", "count", "comments": [newest first]}`: the
+/// comments array is the store's JSON text, spliced in as it is.
 async fn list(
     State(st): State<Shared>,
     Query(q): Query<StoryRef>,
 ) -> Result<impl IntoResponse, ApiError> {
     let story = q.key()?;
-    let comments = st.store.comments(&story, PAGE_SIZE).await?;
-    let count = st.store.comment_count(&story).await?;
-    Ok(Json(json!({
-        "storyID": story.story_id,
-        "storyURL": story.story_url,
-        "count": count,
-        "comments": comments,
-    })))
+    let (count, comments) = st.store.story_page_json(&story, PAGE_SIZE).await?;
+    let head = ListingHead {
+        story_id: story.story_id,
+        story_url: story.story_url,
+        count,
+    };
+    let mut body = serde_json::to_string(&head).map_err(ApiError::internal)?;
+    body.pop(); // the closing brace
+    body.reserve(comments.len() + 14);
+    body.push_str(",\"comments\":");
+    body.push_str(&comments);
+    body.push('}');
+    Ok(([(header::CONTENT_TYPE, "application/json")], body))
 }
 
 #[derive(Deserialize)]
