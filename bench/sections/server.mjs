@@ -12,9 +12,9 @@
 // build of the server (its own database, seeded the same) to every row.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fmt, fmtB, table } from "../lib.mjs";
 import { buildServer, coralToken, ensureTools, startNode, startPostgres, startRust, wrk } from "./server-procs.mjs";
 
@@ -38,10 +38,12 @@ export async function runServerBench({ log, seconds, connections, threads, befor
   writeFileSync(files.writers, Array.from({ length: 50 }, (_, i) => coralToken(5000 + i)).join("\n") + "\n");
   const load = { seconds, connections, threads };
   const R = {
-    config: { ...load, wrk: execFileSync("wrk", ["--version"], { encoding: "utf8" }).split("\n")[0].trim(), comments: COMMENTS, readers: READERS, before: before || null },
+    config: { ...load, wrk: (spawnSync("wrk", ["--version"], { encoding: "utf8" }).stdout || "wrk").split("\n")[0].trim(), comments: COMMENTS, readers: READERS, before: before || null, loadBefore: loadavg()[0] },
     engines: {},
   };
-  const pg = startPostgres(join(tmp, "pg"));
+  // Its own directory straight under the temporary one: the cluster runs
+  // as the `postgres` user, who cannot enter this process's 0700 `tmp`.
+  const pg = startPostgres(mkdtempSync(join(tmpdir(), "stream-bench-pg-")));
   try {
     R.engines.sqlite = await runEngine("sqlite", { bin, before, tmp, files, load, log });
     if (pg.url) R.engines.postgres = await runEngine("postgres", { bin, before, pg, files, load, log });
@@ -50,6 +52,7 @@ export async function runServerBench({ log, seconds, connections, threads, befor
     if (pg.stop) pg.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
+  R.config.loadAfter = loadavg()[0];
   return R;
 }
 
@@ -78,7 +81,8 @@ async function sameAnswers(a, b) {
   assert.equal(ga.status, 200);
   assert.equal(ga.json.comments.length, COMMENTS);
   assert.deepEqual(gb.json, ga.json, "GET /api/comments: the Node baseline answers differently");
-  const post = async (o) => (await fetch(`${o}/api/session`, { method: "POST", headers: { authorization: `Bearer ${coralToken(7)}` } })).json();
+  const token = coralToken(7); // one token: its exp is in the answer
+  const post = async (o) => (await fetch(`${o}/api/session`, { method: "POST", headers: { authorization: `Bearer ${token}` } })).json();
   assert.deepEqual(await post(b), await post(a), "POST /api/session: the Node baseline answers differently");
   return { rust: ga.bytes, node: gb.bytes };
 }
@@ -166,6 +170,7 @@ export function serverMarkdown(S) {
         rows.push([endpoint, engine, label, fmtB(r.rps), fmt(r.p50ms, 2), fmt(r.p99ms, 2), fmt(r.rps / runs.node.rps, 2) + "×", r.non2xx + r.socketErrors]);
       }
   md.push(table(["endpoint", "engine", "server", "req/s", "p50 ms", "p99 ms", "req/s ÷ Node", "errors"], rows), ``);
+  if (c.loadBefore != null) md.push(`Machine load (1-minute load average, 2 cores) when the section started: ${fmt(c.loadBefore, 1)}, when it ended: ${fmt(c.loadAfter, 1)}. Other work on the machine slows every server alike, but not evenly over the run: compare rows of one run, and expect higher absolute numbers on an idle machine.`, ``);
   const sizes = Object.entries(S.engines).map(([e, E]) => `${e}: ${fmtB(E.bytes.rust)} B (Node: ${fmtB(E.bytes.node)} B)`).join(", ");
   md.push(`Response of \`GET /api/comments\` (${c.comments} comments, uncompressed): ${sizes}.`, ``);
   if (S.postgresSkipped) md.push(`PostgreSQL rows not measured: ${S.postgresSkipped}.`, ``);
