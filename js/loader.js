@@ -8,7 +8,8 @@
 // glue into one classic script (esbuild, IIFE): only the glue this file
 // imports is kept (no `initSync`, no fallbacks for other loading paths), and
 // then replaces "@WASM@" with the wasm's bytes.
-import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatch, setDispatch } from "@glue";
+import { imports, finish } from "@glue";
+import { createStreamEmbed, talkRender, call as invoke } from "./executor.js";
 
 (function (g) {
   "use strict";
@@ -141,8 +142,6 @@ import { imports, finish, createStreamEmbed, talkRender, call as invoke, dispatc
   for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   function start(r) {
     finish(r.instance, r.module);
-    // Every callback the SDK hands the page is `dispatch` bound to a key.
-    setDispatch(dispatch);
     loaded = true;
     settle();
     return g.Coral;

@@ -15,7 +15,7 @@ OPT=(-Oz --strip-debug --strip-producers --strip-target-features --enable-bulk-m
 # Its stack is 64 KiB instead of Rust's default 1 MiB: the wasm memory a
 # page holds drops from 1.1 MiB to about 0.1 MiB. The stack comes first in
 # memory, so an overflow traps instead of overwriting data.
-cargo rustc --quiet --release --target wasm32-unknown-unknown -p stream-embed --lib --no-default-features --features tiny \
+cargo rustc --quiet --release --target wasm32-unknown-unknown -p stream-embed --lib --no-default-features --features next \
   -- -C link-arg=-zstack-size=65536
 cargo build --quiet --release --target wasm32-unknown-unknown -p stream-client --lib
 cargo build --quiet -p stream-server
@@ -45,7 +45,9 @@ WASM_OPT_FLAGS="${OPT[*]}" node scripts/minify-names.mjs \
 # Panic locations' file names and core's panic messages are never read (the
 # panic handler traps): zeroed, they cost 0.35 kB gz less.
 node scripts/zero-panic-data.mjs "$TMP/embed/opt.wasm"
-sed -e 's|"@glue"|"./stream_embed.js"|' js/loader.js > "$TMP/embed/loader.js"
+for f in loader executor builtins; do
+  sed -e 's|"@glue"|"./stream_embed.js"|' "js/$f.js" > "$TMP/embed/$f.js"
+done
 "$BIN/esbuild" --log-level=warning --bundle --format=iife --minify --target=es2020 \
   "$TMP/embed/loader.js" --outfile="$TMP/embed/embed.js"
 # Inline the wasm: one request instead of two, and a wasm the loader can

@@ -239,6 +239,12 @@ impl<F: Clone + PartialEq> Bus<F> {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Every registered listener, in order, with whether it is an `onAny`
+    /// listener.
+    pub fn each(&self) -> impl Iterator<Item = (bool, &F)> + '_ {
+        self.entries.iter().map(|e| (e.name.is_none(), &e.f))
+    }
 }
 
 #[cfg(test)]

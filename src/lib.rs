@@ -12,13 +12,13 @@ extern crate alloc;
 /// The shipped wasm build traps on panic instead of formatting a message:
 /// no `core::fmt` on the publisher's page. Exports never panic by design
 /// (every input path returns a typed error); this is the last resort.
-#[cfg(all(feature = "tiny", not(feature = "std"), target_arch = "wasm32"))]
+#[cfg(all(any(feature = "tiny", feature = "next"), not(feature = "std"), target_arch = "wasm32"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-#[cfg(all(feature = "tiny", not(feature = "std"), target_arch = "wasm32"))]
+#[cfg(all(any(feature = "tiny", feature = "next"), not(feature = "std"), target_arch = "wasm32"))]
 #[global_allocator]
 // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
 static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
@@ -26,9 +26,11 @@ static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
 
 pub mod error;
 pub mod events;
+pub mod machine;
 pub mod options;
 pub mod protocol;
 pub mod token;
+pub mod wire;
 
 #[cfg(feature = "js")]
 pub mod js;

@@ -1,0 +1,426 @@
+// stream-embed effect executor: runs on the publisher page next to the
+// loader. It reports inputs to the Rust state machine (src/machine/) and
+// applies the effects it returns; it decides nothing. Every page object is
+// read here, outside the wasm, as own data properties and inside try/catch,
+// so a throwing getter or Proxy trap never unwinds through the wasm (which
+// imports nothing). Formats: src/wire.rs (inputs), src/machine/effect.rs
+// (effects).
+import { step } from "@glue";
+import { byId, make, query, append, post, newNonce, takeNonce } from "./builtins.js";
+
+var keys = Object.keys,
+  desc = Object.getOwnPropertyDescriptor,
+  apply = Reflect.apply,
+  NONCE = "stream-embed.loginNonce",
+  hasOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty),
+  isArray = Array.isArray,
+  W = window,
+  // The input being written: numbers, strings, and its values (X[x]).
+  N,
+  T,
+  X,
+  // Values the core keeps, by slot, and the slot of each.
+  K = {},
+  R = new Map(),
+  // What the executor holds per embed: handle, iframe, port, listeners,
+  // timers, observer.
+  E = {};
+
+function str(s, tag) {
+  if (tag) N.push(tag);
+  N.push(s.length);
+  T.push(s);
+}
+
+// A value: its tag (see src/wire.rs), and it joins the input's values.
+function val(v) {
+  var t = typeof v,
+    tag = v === undefined ? 0 : v === null ? 1 : t == "boolean" ? 2 + v : t == "number" ? 4 : t == "string" ? 5 : t == "function" ? 6 : 7;
+  X.push(v);
+  if (tag == 5) str(v, 5);
+  else N.push(tag);
+  if (tag == 4) N.push(v);
+  if (tag > 5) N.push(R.get(v) || 0);
+  return tag;
+}
+
+// A value, and if it is an object its own enumerable data properties. An
+// accessor is reported as such; its getter never runs.
+function record(o) {
+  if (val(o) == 7) {
+    var k = [];
+    try {
+      k = keys(o);
+    } catch (e) {}
+    N.push(k.length);
+    k.forEach(function (key) {
+      var d;
+      str(key);
+      try {
+        d = desc(o, key);
+      } catch (e) {}
+      if (d && !hasOwn(d, "value")) X.push(), N.push(8);
+      else val(d && d.value);
+    });
+  }
+}
+
+// An own data property of a JSON value (or undefined).
+function own(o, k) {
+  var d = o && typeof o == "object" && desc(o, k);
+  return d && hasOwn(d, "value") ? d.value : undefined;
+}
+
+// One base64url JSON segment, if it decodes to an object.
+function segment(s) {
+  try {
+    if (/^[A-Za-z0-9_-]*={0,2}$/.test(s)) {
+      var o = JSON.parse(atob(s.replace(/-/g, "+").replace(/_/g, "/")));
+      if (o && typeof o == "object" && !isArray(o)) return o;
+    }
+  } catch (e) {}
+}
+
+// A token the page handed over: its facts, decoded (no signature check);
+// the core decides what they mean. The string itself joins the values.
+function token(t) {
+  var p = t.split("."),
+    h = segment(p[0]),
+    b = segment(p[1]),
+    u = own(b, "user");
+  X.push(t);
+  N.push(10, t.length, p.length);
+  [own(h, "alg"), b, own(b, "sub"), own(b, "exp"), own(b, "nonce"), u, own(u, "id"), own(u, "email"), own(u, "username")].forEach(val);
+}
+
+function arg(a) {
+  typeof a == "string" ? token(a) : val(a);
+}
+
+function pairs(s) {
+  var p = [];
+  new URLSearchParams(s).forEach(function (v, k) {
+    p.push(k, v);
+  });
+  N.push(p.length / 2);
+  p.forEach(function (s) {
+    str(s);
+  });
+}
+
+// The page's address, its canonical link, IntersectionObserver support.
+function page() {
+  var l = location,
+    c = query("link[rel=canonical][href]");
+  str(l.origin);
+  str(l.pathname);
+  pairs(l.search);
+  str(l.hash);
+  pairs(l.hash.slice(1));
+  str(c ? c.href : "");
+  N.push("IntersectionObserver" in W ? 1 : 0);
+}
+
+function answer(q, a) {
+  switch (q) {
+    case 0:
+      return val(byId(a));
+    case 1:
+      return val(takeNonce(NONCE));
+    case 2:
+      try {
+        history.replaceState(history.state, "", a);
+        return val(true);
+      } catch (e) {
+        return val(false);
+      }
+    case 3:
+      return token(a);
+    case 4:
+      return val(newNonce(NONCE));
+    default:
+      N.push(11);
+      page();
+  }
+}
+
+// An effect argument (src/machine/effect.rs ArgTag).
+function value(tag, v, x, id) {
+  return tag == 1
+    ? K[v]
+    : tag == 2
+    ? x[v]
+    : tag == 3
+    ? E[v] && E[v].h
+    : tag == 4
+    ? function (t) {
+        run(9, function () {
+          N.push(id, v);
+          arg(t);
+        });
+      }
+    : v;
+}
+
+function embed(id) {
+  return E[id] || (E[id] = { l: [], t: [] });
+}
+
+var TARGET = [W, 0, W],
+  TYPE = ["message", "load", "popstate"];
+
+// The listener `what` of embed `id` (src/machine/effect.rs Listen).
+function listener(id, what) {
+  return what == 0
+    ? function (ev) {
+        var o, s, d;
+        try {
+          o = ev.origin;
+          s = ev.source;
+          d = ev.data;
+        } catch (e) {}
+        var f = E[id] && E[id].f,
+          w = f && f.contentWindow;
+        run(3, function () {
+          N.push(w && s === w ? id : 0);
+          str(typeof o == "string" ? o : "");
+          record(d);
+        });
+      }
+    : what == 1
+    ? function () {
+        run(5, function () {
+          N.push(id);
+        });
+      }
+    : function () {
+        run(6, function () {
+          N.push(id);
+          page();
+        });
+      };
+}
+
+function unmount(m) {
+  if (m.f) m.f.remove();
+  if (m.p) m.p.close();
+  if (m.o) m.o.disconnect();
+  m.l.forEach(function (h, what) {
+    if (h) (TARGET[what] || m.f).removeEventListener(TYPE[what], h);
+  });
+  m.t.forEach(clearTimeout);
+}
+
+// Runs one input (`fill` writes it after its kind and time) and applies the
+// effects; returns the call's result or throws its error.
+export function run(kind, fill, bind) {
+  var n = [kind, Date.now()],
+    t = [],
+    x = [null],
+    result,
+    error,
+    next = [],
+    again = 1;
+  N = n;
+  T = t;
+  X = x;
+  fill();
+  while (again) {
+    again = 0;
+    var fx = JSON.parse(step(n, t.join("")));
+    for (var i = 0; i < fx.length; i++) {
+      var e = fx[i],
+        id = e[1],
+        m = E[id];
+      switch (e[0]) {
+        case 0:
+          result = e[1];
+          break;
+        case 1:
+          error = Error(e[2]);
+          error.name = "CoralError";
+          error.code = e[1];
+          if (e[3]) error.option = e[3];
+          if (e[4]) error.claim = e[4];
+          break;
+        case 2:
+          console.warn(e[1]);
+          break;
+        case 3:
+          console.error(e[1]);
+          break;
+        case 4:
+          N = n;
+          T = t;
+          X = x;
+          answer(e[1], e[2]);
+          again = 1;
+          break;
+        case 5:
+          embed(id).h = bind(id);
+          break;
+        case 6:
+          if (m)
+            try {
+              var args = [];
+              for (var j = 5; j < e.length; j += 2) args.push(value(e[j], e[j + 1], x, id));
+              apply(value(e[3], e[4], x, id), undefined, args);
+            } catch (err) {
+              console.error(e[2], err);
+            }
+          break;
+        case 7:
+          K[e[2]] = x[e[1]];
+          R.set(x[e[1]], e[2]);
+          break;
+        case 8:
+          if (R.get(K[id]) === id) R.delete(K[id]);
+          delete K[id];
+          break;
+        case 9:
+          m = embed(id);
+          var f = (m.f = make("iframe"));
+          e[3].forEach(function (a) {
+            f.setAttribute(a[0], a[1]);
+          });
+          f.style.cssText = e[4];
+          try {
+            append(K[e[2]], f);
+          } catch (err) {
+            console.error(err);
+          }
+          break;
+        case 10:
+          if (m && m.f) e[3] ? m.f.style.setProperty(e[2], e[3]) : m.f.style.removeProperty(e[2]);
+          break;
+        case 11:
+          m = embed(id);
+          var w = e[2],
+            h = m.l[w];
+          if (h) (TARGET[w] || m.f).removeEventListener(TYPE[w], h);
+          m.l[w] = e[3] && listener(id, w);
+          if (e[3]) (TARGET[w] || m.f).addEventListener(TYPE[w], m.l[w]);
+          break;
+        case 12:
+          var win = m && m.f && m.f.contentWindow;
+          if (win) {
+            if (m.p) m.p.close();
+            var ch = new MessageChannel();
+            m.p = ch.port1;
+            m.p.onmessage = function (ev) {
+              var d = ev.data;
+              d = isArray(d) ? d : [d];
+              run(4, function () {
+                N.push(id, d.length);
+                d.forEach(record);
+              });
+            };
+            // To the pinned origin only (the core's `origin`), never "*".
+            try {
+              win.postMessage(e[2], e[3], [ch.port2]);
+            } catch (err) {}
+          }
+          break;
+        case 13:
+          if (m && m.p) {
+            if (e[4]) e[2][e[3]] = K[e[4]];
+            post(m.p, e[2]);
+          }
+          break;
+        case 14:
+          m = embed(id);
+          clearTimeout(m.t[e[2]]);
+          if (e[3] >= 0)
+            m.t[e[2]] = setTimeout(
+              function (k) {
+                run(8, function () {
+                  N.push(id, k);
+                });
+              },
+              e[3],
+              e[2]
+            );
+          break;
+        case 15:
+          m = embed(id);
+          if (m.o) m.o.disconnect();
+          m.o = e[3]
+            ? new IntersectionObserver(
+                function (entries) {
+                  run(7, function () {
+                    N.push(
+                      id,
+                      entries.some(function (en) {
+                        return en.isIntersecting;
+                      })
+                        ? 1
+                        : 0
+                    );
+                  });
+                },
+                { rootMargin: e[3] }
+              )
+            : null;
+          if (m.o) m.o.observe(K[e[2]]);
+          break;
+        case 16:
+          try {
+            history.pushState(null, "", e[1]);
+          } catch (err) {}
+          break;
+        case 17:
+          if (m) unmount(m);
+          delete E[id];
+          break;
+        case 18:
+          next.push(id);
+      }
+    }
+  }
+  next.forEach(function (id) {
+    run(10, function () {
+      N.push(id);
+    });
+  });
+  if (error) throw error;
+  return result;
+}
+
+// The loader's entry points (the same three the wasm used to export).
+export function createStreamEmbed(config, base, bind) {
+  run(
+    0,
+    function () {
+      val(base);
+      page();
+      record(config);
+    },
+    bind
+  );
+}
+
+export function talkRender(element, opts, base, bind) {
+  var el = false;
+  try {
+    el = element instanceof Element;
+  } catch (e) {}
+  run(
+    1,
+    function () {
+      val(base);
+      page();
+      val(element);
+      N.push(el ? 1 : 0);
+      record(opts);
+    },
+    bind
+  );
+}
+
+export function call(id, method, a, b) {
+  return run(2, function () {
+    N.push(id, method);
+    method == 2 ? arg(a) : val(a);
+    val(b);
+  });
+}

@@ -1,0 +1,317 @@
+//! What the state machine takes: inputs as plain data.
+//!
+//! An [`Input`] is a publisher call, a DOM event, a message, a timer firing
+//! or a callback the page called, with the facts the executor read for it
+//! (own data properties, `event.origin`, whether `event.source` is the
+//! iframe's window, the page's address). Values the core never looks inside
+//! (functions, elements, event payloads, tokens) stay in the executor and
+//! travel as a [`Ref`].
+
+use alloc::{string::String, vec::Vec};
+
+use crate::protocol::{Record, Val};
+use crate::token::{Claims, UserClaims};
+
+/// A JS value the core does not look inside. `x` numbers it among the
+/// values of the current input (1, 2, …, in the order the executor read
+/// them); `slot` is the persistent slot the executor already holds it in
+/// (0 when none). The core keeps a value by giving it a slot
+/// ([`crate::machine::Effects::keep`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ref {
+    /// Position among the current input's values (0: no value).
+    pub x: u32,
+    /// Persistent slot, or 0.
+    pub slot: u32,
+}
+
+/// One own data property of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Property name.
+    pub key: String,
+    /// Its value (an accessor reads as an opaque value with no `x`).
+    pub val: Val<Ref>,
+    /// The value's position among the input's values.
+    pub x: u32,
+}
+
+/// A JS object as the executor read it: its own enumerable data
+/// properties, in `Object.keys` order. Inherited properties are not there;
+/// an accessor is there as an opaque value whose getter never ran.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rec(pub Vec<Entry>);
+
+impl Rec {
+    /// The entry for `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.0.iter().find(|e| e.key == key)
+    }
+}
+
+impl Record for Rec {
+    type Any = Ref;
+    fn get(&self, key: &str) -> Val<Ref> {
+        match self.entry(key) {
+            Some(e) => e.val.clone(),
+            None => Val::Missing,
+        }
+    }
+    fn keys(&self) -> Vec<String> {
+        self.0.iter().map(|e| e.key.clone()).collect()
+    }
+}
+
+/// A token the page handed over, as the executor decoded it (split, base64,
+/// `JSON.parse`, own data properties): the facts [`crate::token::check`]
+/// needs. The token itself stays a JS string in the executor (`at`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Token {
+    /// The string's position among the input's values.
+    pub at: u32,
+    /// Length in UTF-16 code units (bytes, for an ASCII JWT).
+    pub len: u32,
+    /// What the checks read.
+    pub claims: Claims,
+}
+
+/// The facts the executor reads from a token, in this order (each a
+/// value, missing when its object is not there): the header's `alg`, the
+/// payload (opaque if it is a JSON object), and the claims `sub`, `exp`,
+/// `nonce`, `user`, `user.id`, `user.email`, `user.username`.
+pub const TOKEN_FACTS: usize = 9;
+
+/// A non-empty string or a number: a claim that counts as present.
+fn present(v: &Val<Ref>) -> bool {
+    match v {
+        Val::Num(_) => true,
+        Val::Str(s) => !s.is_empty(),
+        _ => false,
+    }
+}
+
+impl Token {
+    /// The core's reading of the executor's facts: what makes a header,
+    /// a payload, a present claim, a valid `exp`.
+    /// `parts` is the number of `.`-separated segments, `f` the facts in
+    /// [`TOKEN_FACTS`] order.
+    pub fn from_facts(at: u32, len: u32, parts: f64, f: [Val<Ref>; TOKEN_FACTS]) -> Token {
+        let [alg, payload, sub, exp, nonce, user, id, email, username] = f;
+        let three = parts == 3.0;
+        let header_ok = three && matches!(&alg, Val::Str(a) if !a.eq_ignore_ascii_case("none"));
+        let user = matches!(user, Val::Other(_)).then(|| UserClaims {
+            id: present(&id),
+            email: present(&email),
+            username: present(&username),
+        });
+        let exp = match exp {
+            Val::Missing | Val::Null => None,
+            Val::Num(n) if n.is_finite() => Some(Ok(n)),
+            _ => Some(Err(())),
+        };
+        let claims = Claims {
+            header_ok,
+            payload_ok: three && matches!(payload, Val::Other(_)),
+            user,
+            sub: present(&sub),
+            exp,
+            nonce: match nonce {
+                Val::Str(s) => Some(s),
+                _ => None,
+            },
+        };
+        Token { at, len, claims }
+    }
+}
+
+/// The page's address and canonical link, read when an input needs them.
+/// Query strings come parsed by the browser's `URLSearchParams` (pairs in
+/// order, percent-decoded).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// `location.origin`.
+    pub origin: String,
+    /// `location.pathname`.
+    pub path: String,
+    /// `new URLSearchParams(location.search)`.
+    pub search: Vec<(String, String)>,
+    /// `location.hash` (`#…` or empty).
+    pub hash: String,
+    /// `new URLSearchParams(location.hash without '#')`.
+    pub hash_params: Vec<(String, String)>,
+    /// The resolved `href` of `<link rel=canonical href>`, if any.
+    pub canonical: Option<String>,
+    /// Whether the browser has `IntersectionObserver`.
+    pub observer: bool,
+}
+
+/// An embed handle's method, by the number the loader uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Method {
+    /// `render()`.
+    Render = 0,
+    /// `remove()`.
+    Remove = 1,
+    /// `login(token)`.
+    Login = 2,
+    /// `logout()`.
+    Logout = 3,
+    /// `on(name, f)`.
+    On = 4,
+    /// `off(name, f)`.
+    Off = 5,
+    /// `once(name, f)`.
+    Once = 6,
+    /// `onAny(f)`.
+    OnAny = 7,
+    /// `offAny(f?)`.
+    OffAny = 8,
+    /// `handleLoginCallback()`.
+    HandleLoginCallback = 9,
+    /// The getter `rendered`.
+    Rendered = 10,
+    /// `Coral.createLoginNonce()` (no embed).
+    CreateLoginNonce = 11,
+}
+
+/// The loader's method names, in [`Method`] order (`js/loader.js`'s
+/// `METHODS` must list the same names: a test compares them).
+pub const METHODS: [&str; 10] = [
+    "render",
+    "remove",
+    "login",
+    "logout",
+    "on",
+    "off",
+    "once",
+    "onAny",
+    "offAny",
+    "handleLoginCallback",
+];
+
+impl Method {
+    /// The method numbered `n`, if any.
+    pub fn from_number(n: f64) -> Option<Method> {
+        use Method::*;
+        [
+            Render,
+            Remove,
+            Login,
+            Logout,
+            On,
+            Off,
+            Once,
+            OnAny,
+            OffAny,
+            HandleLoginCallback,
+            Rendered,
+            CreateLoginNonce,
+        ]
+        .into_iter()
+        .find(|m| *m as u8 as f64 == n)
+    }
+}
+
+/// What happened, as plain data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// `Coral.createStreamEmbed(config)`, or `Coral.Talk.render(element,
+    /// opts)` when `element` is given.
+    Create {
+        /// The options (for Talk, its v4 options); `None` if not an object.
+        options: Option<Rec>,
+        /// The URL `embed.js` (or `embed.mjs`) came from, if known.
+        base: Option<String>,
+        /// Talk v4: the element (its value, and whether it is an
+        /// `Element`).
+        element: Option<(Val<Ref>, bool)>,
+        /// The page's address.
+        page: Page,
+    },
+    /// A method of embed `embed`'s handle (`embed` 0 for
+    /// `createLoginNonce`).
+    Call {
+        /// The embed.
+        embed: u32,
+        /// Which method.
+        method: Method,
+        /// First argument.
+        a: Val<Ref>,
+        /// Second argument.
+        b: Val<Ref>,
+        /// `login`'s token, decoded, if `a` is a string.
+        token: Option<Token>,
+    },
+    /// A `message` on the page's window.
+    WindowMessage {
+        /// The embed whose iframe's window is `event.source` (0: none).
+        embed: u32,
+        /// `event.origin`.
+        origin: String,
+        /// `event.data`, if it is an object.
+        data: Option<Rec>,
+    },
+    /// Messages on embed `embed`'s port (a batch is several).
+    PortMessage {
+        /// The embed.
+        embed: u32,
+        /// Each message's object (a non-object reads as empty).
+        data: Vec<Rec>,
+    },
+    /// Embed `embed`'s iframe fired `load`.
+    FrameLoad {
+        /// The embed.
+        embed: u32,
+    },
+    /// The page's history moved (back/forward).
+    PopState {
+        /// The embed whose listener fired.
+        embed: u32,
+        /// The page's address now.
+        page: Page,
+    },
+    /// Embed `embed`'s lazy-render observer fired.
+    Intersect {
+        /// The embed.
+        embed: u32,
+        /// Whether any entry is intersecting.
+        near: bool,
+    },
+    /// Embed `embed`'s timer `timer` fired.
+    Timer {
+        /// The embed.
+        embed: u32,
+        /// Which timer.
+        timer: crate::machine::TimerKind,
+    },
+    /// `next(token)` of embed `embed`'s `refreshAccessToken` request
+    /// number `gen`.
+    Next {
+        /// The embed.
+        embed: u32,
+        /// The request it answers.
+        gen: u32,
+        /// The argument.
+        a: Val<Ref>,
+        /// `a` decoded, if it is a string.
+        token: Option<Token>,
+    },
+    /// The effects of embed `embed`'s creation were applied (its `events`
+    /// callback has run): finish creating it.
+    Continue {
+        /// The embed.
+        embed: u32,
+    },
+}
+
+/// The executor's answer to a [`Query`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A value.
+    Val(Val<Ref>),
+    /// A decoded token.
+    Token(Token),
+    /// The page's address.
+    Page(Page),
+}

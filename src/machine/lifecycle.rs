@@ -1,0 +1,402 @@
+//! An embed's life: creation (options, stream origin, container, the
+//! `events` callback, then the initial token, the login callback, the
+//! permalink and the render or lazy render), `render()`, `remove()`, and
+//! the login-callback flow.
+//!
+//! Each call first gathers what it needs, asking the executor where it must
+//! ([`Stop::Ask`]: the input runs again with the answer), and changes state
+//! only afterwards, so running an input again is harmless.
+
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
+use crate::error::{Code, Error};
+use crate::options::{origin_of, parse, Options};
+use crate::protocol::Val;
+
+use super::effect::{Arg, Effects, Query};
+use super::emitter::removed;
+use super::input::{Answer, Entry, Page, Rec, Ref, Token};
+use super::page;
+use super::session::check_login;
+use super::state::{Core, Embed, Pending, Session, TimerKind};
+use super::{Answers, Stop};
+
+/// The iframe's style: full width (the iOS Safari workaround), no border,
+/// hidden and 0 px high until the stream says `ready`. Set through CSSOM,
+/// which a strict publisher CSP (no `'unsafe-inline'` styles) allows.
+const FRAME_CSS: &str =
+    "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden";
+
+/// Talk v4's option names and ours.
+const TALK: [(&str, &str); 5] = [
+    ("talk", "rootURL"),
+    ("asset_id", "storyID"),
+    ("asset_url", "storyURL"),
+    ("auth_token", "accessToken"),
+    ("events", "events"),
+];
+
+/// What `create` found before it changes anything.
+struct Plan {
+    opts: Options<Ref>,
+    root: String,
+    origin: String,
+    container: Ref,
+    events: Option<u32>,
+}
+
+/// A login-callback token that passed every check, with its `exp`.
+type Callback = Option<(Token, Option<f64>)>;
+
+impl Core {
+    /// `createStreamEmbed(config)` (or, with `element`, `Coral.Talk.render`).
+    pub fn create(
+        &mut self,
+        fx: &mut Effects,
+        options: Option<&Rec>,
+        base: Option<&str>,
+        element: Option<&(Val<Ref>, bool)>,
+        page: &Page,
+        answers: &mut Answers,
+    ) -> Result<(), Stop> {
+        let plan = plan(options, base, element, answers)?;
+        let Plan {
+            mut opts,
+            root,
+            origin,
+            container,
+            events,
+        } = plan;
+        for w in opts.warnings.drain(..) {
+            fx.log(false, &w);
+        }
+        if opts.story_url.is_none() {
+            opts.story_url = Some(page::story_url(page));
+        }
+        if opts.comment_id.is_none() {
+            opts.comment_id = page::query_param(page, "commentID");
+        }
+        let id = self.next_id;
+        self.next_id = id.wrapping_add(1);
+        let container = self.keep(fx, container);
+        let refresh = match opts.refresh_access_token.take() {
+            Some(r) => self.keep(fx, r),
+            None => 0,
+        };
+        opts.events = None;
+        self.embeds.push(Embed {
+            id,
+            opts,
+            root,
+            origin,
+            container,
+            bus: Default::default(),
+            session: Session {
+                refresh,
+                ..Session::default()
+            },
+            mounted: false,
+            connected: false,
+            lazy: false,
+            ready_fired: false,
+            error_reported: false,
+            watchdog: false,
+            soon: false,
+            pending: Some(Pending {
+                page: page.clone(),
+                talk: element.is_some(),
+            }),
+        });
+        // The loader's handle learns its id first, so calls made from
+        // `events` reach this embed.
+        fx.bind(id);
+        if let Some(x) = events {
+            fx.call(
+                id,
+                Arg::Input(x),
+                "Coral: the `events` callback threw:",
+                [Arg::Handle(id), Arg::None],
+            );
+        }
+        fx.cont(id);
+        Ok(())
+    }
+
+    /// Finishes creating embed `id` once its `events` callback has run:
+    /// the initial token, the login callback, the permalink, the render.
+    pub fn finish(
+        &mut self,
+        fx: &mut Effects,
+        id: u32,
+        answers: &mut Answers,
+        now: f64,
+    ) -> Result<(), Stop> {
+        let Some(e) = self.embed(id) else {
+            return Ok(());
+        };
+        let Some(pending) = &e.pending else {
+            return Ok(());
+        };
+        // Gather: nothing changes before the last answer.
+        let initial = match &e.opts.access_token {
+            Some(t) => {
+                let t = claims(answers, t)?;
+                let checked = super::session::validate(&t, None, now);
+                Some((t, checked))
+            }
+            None => None,
+        };
+        let callback = if e.opts.handle_login_callback {
+            match callback(&pending.page, answers, now) {
+                Err(Stop::Ask(q)) => return Err(Stop::Ask(q)),
+                Err(Stop::Throw(err)) => Err(err),
+                Ok(c) => Ok(c),
+            }
+        } else {
+            Ok(None)
+        };
+        // Commit.
+        let Some(e) = self.embed_mut(id) else {
+            return Ok(());
+        };
+        let observer = e.pending.as_ref().is_some_and(|p| p.page.observer);
+        let talk = e.pending.take().is_some_and(|p| p.talk);
+        e.opts.access_token = None;
+        let permalink = e.opts.comment_id.is_some();
+        let eager = permalink || !observer;
+        let (auto_render, container) = (e.opts.auto_render, e.container);
+        match initial {
+            // A stale or broken token in the options must not kill the
+            // stream (Coral #4270): start signed out and tell the publisher.
+            Some((t, Ok(exp))) => self.login(fx, id, &t, exp, now),
+            Some((_, Err(err))) => {
+                fx.log(false, &err.message);
+                self.auth_error(fx, id, &err);
+                if err.code == Code::TokenExpired {
+                    self.request_refresh(fx, id);
+                }
+            }
+            None => {}
+        }
+        match callback {
+            Ok(Some((t, exp))) => self.login(fx, id, &t, exp, now),
+            Ok(None) => {}
+            Err(err) => {
+                fx.log(false, &err.message);
+                self.auth_error(fx, id, &err);
+            }
+        }
+        if permalink {
+            // Asynchronous, so listeners added after construction hear it.
+            if let Some(e) = self.embed_mut(id) {
+                e.soon = true;
+            }
+            fx.timer(id, TimerKind::Permalink as u8, 0);
+        }
+        if talk || (auto_render && eager) {
+            self.render(fx, id).map_err(Stop::Throw)?;
+        } else if auto_render {
+            if let Some(e) = self.embed_mut(id) {
+                e.lazy = true;
+            }
+            fx.observe(id, container, "100px");
+        }
+        Ok(())
+    }
+
+    /// `render()`: creates the iframe and starts listening for its hello
+    /// (no-op if rendered).
+    pub fn render(&mut self, fx: &mut Effects, id: u32) -> Result<(), Error> {
+        let e = self.embed_mut(id).ok_or_else(removed)?;
+        if e.mounted {
+            return Ok(());
+        }
+        if core::mem::replace(&mut e.lazy, false) {
+            fx.observe(id, 0, "");
+        }
+        let mut params = Vec::new();
+        let o = &e.opts;
+        for (k, v) in [
+            ("storyID", &o.story_id),
+            ("storyURL", &o.story_url),
+            ("storyMode", &o.story_mode),
+            ("commentID", &o.comment_id),
+        ] {
+            if let Some(v) = v {
+                params.push((k.to_owned(), v.clone()));
+            }
+        }
+        let mut src = e.root.clone();
+        src.push_str("/embed/stream?");
+        src.push_str(&page::serialize(&params));
+        fx.frame(
+            id,
+            e.container,
+            &[
+                ("src", &src),
+                ("title", "Comments"),
+                ("referrerpolicy", "no-referrer"),
+                ("scrolling", "no"),
+            ],
+            FRAME_CSS,
+        );
+        e.mounted = true;
+        Core::listen_all(fx, id, true);
+        Ok(())
+    }
+
+    /// `remove()`: frees everything of embed `id`. Throws `NOT_MOUNTED` if
+    /// it was never rendered nor scheduled (as Coral does).
+    pub fn remove(&mut self, fx: &mut Effects, id: u32) -> Result<(), Error> {
+        let Some(pos) = self
+            .embeds
+            .iter()
+            .position(|e| e.id == id && (e.mounted || e.lazy))
+        else {
+            return Err(Error::new(
+                Code::NotMounted,
+                &["this stream embed is not mounted."],
+            ));
+        };
+        let e = self.embeds.swap_remove(pos);
+        fx.unmount(id);
+        let mut slots: Vec<u32> = e.bus.each().map(|(_, f)| *f).collect();
+        slots.extend([e.container, e.session.token, e.session.refresh]);
+        for slot in slots {
+            self.release(fx, slot);
+        }
+        Ok(())
+    }
+
+    /// The lazy render's observer fired.
+    pub fn on_intersect(&mut self, fx: &mut Effects, id: u32, near: bool) {
+        if near && self.embed(id).is_some_and(|e| e.lazy) {
+            let _ = self.render(fx, id);
+        }
+    }
+
+    /// `handleLoginCallback()`: signs in with a login-callback token from
+    /// the page's address that carries this tab's pending nonce.
+    pub fn handle_login_callback(
+        &mut self,
+        fx: &mut Effects,
+        id: u32,
+        answers: &mut Answers,
+        now: f64,
+    ) -> Result<bool, Stop> {
+        self.embed(id).ok_or_else(removed)?;
+        let page = answers.page()?;
+        let found = callback(&page, answers, now)?;
+        Ok(match found {
+            Some((t, exp)) => {
+                self.login(fx, id, &t, exp, now);
+                true
+            }
+            None => false,
+        })
+    }
+}
+
+/// Validates the options and finds the stream origin and the container.
+fn plan(
+    options: Option<&Rec>,
+    base: Option<&str>,
+    element: Option<&(Val<Ref>, bool)>,
+    answers: &mut Answers,
+) -> Result<Plan, Stop> {
+    let talk;
+    let rec = match (element, options) {
+        (Some((_, false)), _) => return Err(Error::invalid_option("element", "a DOM element").into()),
+        (Some(_), o) => {
+            talk = talk_options(o);
+            &talk
+        }
+        (None, Some(o)) => o,
+        (None, None) => return Err(Error::invalid_option("config", "an object").into()),
+    };
+    let mut opts = parse(rec)?;
+    let root = match (opts.root_url.take(), base.and_then(origin_of)) {
+        (Some(r), _) => r,
+        (None, Some(origin)) => origin,
+        (None, None) => {
+            return Err(Error::invalid_option(
+                "rootURL",
+                "set when the embed script's URL is unknown",
+            )
+            .into())
+        }
+    };
+    let origin = origin_of(&root).unwrap_or_default();
+    let container = match element {
+        Some((Val::Other(r), _)) => *r,
+        Some(_) => return Err(Error::invalid_option("element", "a DOM element").into()),
+        None => match answers.ask(Query::Find(opts.id.clone()))? {
+            Answer::Val(Val::Other(r)) => r,
+            _ => {
+                return Err(Error::new(
+                    Code::ContainerNotFound,
+                    &["no element with id `", &opts.id, "` for the stream."],
+                )
+                .into())
+            }
+        },
+    };
+    let events = opts.events.take().and_then(|_| rec.entry("events")).map(|e| e.x);
+    Ok(Plan {
+        opts,
+        root,
+        origin,
+        container,
+        events,
+    })
+}
+
+/// Talk v4's options under our names (own data properties only, as for
+/// `createStreamEmbed`).
+fn talk_options(o: Option<&Rec>) -> Rec {
+    let mut out = Vec::new();
+    for (from, to) in TALK {
+        if let Some(e) = o.and_then(|o| o.entry(from)) {
+            out.push(Entry {
+                key: to.to_owned(),
+                val: e.val.clone(),
+                x: e.x,
+            });
+        }
+    }
+    Rec(out)
+}
+
+/// Asks the executor to decode `token`.
+fn claims(answers: &mut Answers, token: &str) -> Result<Token, Stop> {
+    Ok(match answers.ask(Query::Claims(token.to_owned()))? {
+        Answer::Token(t) => t,
+        _ => Token::default(),
+    })
+}
+
+/// The login-callback flow: a `jwt` in the page's address leaves the
+/// address bar first (if it cannot, it is not used: fail closed), then it
+/// must carry this tab's pending nonce, which it spends.
+fn callback(page: &Page, answers: &mut Answers, now: f64) -> Result<Callback, Stop> {
+    let Some((token, url)) = page::callback_token(page) else {
+        return Ok(None);
+    };
+    if answers.ask(Query::Replace(url))? != Answer::Val(Val::Bool(true)) {
+        return Err(Error::new(
+            Code::LoginCallbackStuck,
+            &["login callback token unused: it stayed in the URL."],
+        )
+        .into());
+    }
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let pending = match answers.ask(Query::TakeNonce)? {
+        Answer::Val(Val::Str(s)) => Some(s),
+        _ => None,
+    };
+    let t = claims(answers, &token)?;
+    let exp = check_login(Some(&t), Some(pending.as_deref()), now)?;
+    Ok(Some((t, exp)))
+}

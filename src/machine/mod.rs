@@ -1,0 +1,234 @@
+//! The host SDK as a sans-IO state machine.
+//!
+//! # Layers
+//!
+//! 1. **proto** (pure, shared with the stream): [`crate::protocol`] (the
+//!    wire messages and their validation), [`crate::options`],
+//!    [`crate::token`], [`crate::events`] (the EventEmitter2 bus),
+//!    [`crate::error`].
+//! 2. **core** (this module, pure): every embed's lifecycle. It takes an
+//!    [`Input`] (a publisher call, a DOM event, a message, a timer, as plain
+//!    data) and writes [`Effects`] (create the iframe, set a style, post to
+//!    the pinned origin, start a timer, call a listener, throw a typed
+//!    error, …). It never touches the browser, so `cargo test` runs whole
+//!    scenarios natively, hostile ones included (`tests/core.rs`).
+//! 3. **boundary** ([`crate::wire`] and `js/executor.js`): the wasm export
+//!    decodes the executor's input tape, runs [`Core::step`] and returns the
+//!    effects as JSON text; the executor applies them and reports inputs.
+//!    It decides nothing.
+//!
+//! Inside the core, modules call only downward: [`state`] (embeds, slots)
+//! ← `emitter` ← `session` ← `bridge` ← `lifecycle` ← this module's
+//! [`Core::step`]; [`page`], [`input`] and [`effect`] are leaves.
+//!
+//! # Values the core does not read
+//!
+//! Functions, elements, event payloads and tokens stay JS values in the
+//! executor. An input numbers the values it carries (`x`); the core keeps
+//! one by giving it a slot ([`Effects::keep`]) and lets go of it when no
+//! embed holds it ([`Effects::free`]). The executor reports a function it
+//! already holds with its slot, so `off(name, f)` compares slots.
+//!
+//! # Questions in the middle of an input
+//!
+//! Some inputs need facts only the page has, once the core knows what to
+//! ask: the container element for the `id` option, the pending login nonce
+//! (reading it spends it), whether `history.replaceState` worked, a token's
+//! claims. The core then stops with [`Stop::Ask`]; the executor answers and
+//! runs the same input again with the answers appended. Every input gathers
+//! its answers before it changes any state, so running it again is
+//! harmless.
+
+pub mod effect;
+pub mod input;
+pub mod page;
+pub mod state;
+
+mod bridge;
+mod emitter;
+mod lifecycle;
+mod session;
+
+use alloc::vec::Vec;
+
+use crate::error::{Code, Error};
+use crate::protocol::Val;
+
+pub use effect::{Effects, Query};
+pub use input::{Answer, Input, Method, Page, Rec, Ref, Token};
+pub use session::MAX_DELAY_MS;
+pub use state::{Core, TimerKind};
+
+/// Why an input stopped early.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// The executor must answer this, then run the input again.
+    Ask(Query),
+    /// The call throws this error.
+    Throw(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Throw(e)
+    }
+}
+
+/// The answers an input carries, consumed in the order they were asked.
+#[derive(Debug)]
+pub struct Answers {
+    list: Vec<Answer>,
+    next: usize,
+}
+
+impl Answers {
+    /// The page's address, asked for.
+    pub fn page(&mut self) -> Result<Page, Stop> {
+        match self.ask(Query::Page)? {
+            Answer::Page(p) => Ok(p),
+            _ => Ok(Page::default()),
+        }
+    }
+
+    /// The answers of one run of an input.
+    pub fn new(list: Vec<Answer>) -> Self {
+        Answers { list, next: 0 }
+    }
+
+    /// The answer to `q`, or [`Stop::Ask`] if it has not been answered
+    /// yet.
+    pub fn ask(&mut self, q: Query) -> Result<Answer, Stop> {
+        match self.list.get(self.next) {
+            Some(a) => {
+                self.next += 1;
+                Ok(a.clone())
+            }
+            None => Err(Stop::Ask(q)),
+        }
+    }
+}
+
+impl Core {
+    /// Runs one input at `now` (unix ms), writing its effects into `fx`.
+    pub fn step(&mut self, input: &Input, answers: Vec<Answer>, now: f64, fx: &mut Effects) {
+        let mut answers = Answers::new(answers);
+        match self.run(input, &mut answers, now, fx) {
+            Ok(()) => {}
+            Err(Stop::Ask(q)) => fx.ask(&q),
+            Err(Stop::Throw(e)) => fx.throw(&e),
+        }
+    }
+
+    fn run(
+        &mut self,
+        input: &Input,
+        answers: &mut Answers,
+        now: f64,
+        fx: &mut Effects,
+    ) -> Result<(), Stop> {
+        match input {
+            Input::Create {
+                options,
+                base,
+                element,
+                page,
+            } => self.create(
+                fx,
+                options.as_ref(),
+                base.as_deref(),
+                element.as_ref(),
+                page,
+                answers,
+            )?,
+            Input::Call {
+                embed,
+                method,
+                a,
+                b,
+                token,
+            } => self.call(fx, *embed, *method, a, b, token.as_ref(), answers, now)?,
+            Input::WindowMessage {
+                embed,
+                origin,
+                data,
+            } => self.on_window_message(fx, *embed, origin, data.as_ref()),
+            Input::PortMessage { embed, data } => self.on_port_message(fx, *embed, data, answers)?,
+            Input::FrameLoad { embed } => self.on_frame_load(fx, *embed),
+            Input::PopState { embed, page } => self.on_popstate(fx, *embed, page),
+            Input::Intersect { embed, near } => self.on_intersect(fx, *embed, *near),
+            Input::Timer { embed, timer } => match timer {
+                TimerKind::Token => self.on_token_timer(fx, *embed, now),
+                TimerKind::Watchdog => self.on_watchdog(fx, *embed),
+                TimerKind::Permalink => self.on_permalink_timer(fx, *embed),
+            },
+            Input::Next {
+                embed, gen, token, ..
+            } => self.on_next(fx, *embed, *gen, token.as_ref(), now),
+            Input::Continue { embed } => self.finish(fx, *embed, answers, now)?,
+        }
+        Ok(())
+    }
+
+    /// A method of an embed handle (or `Coral.createLoginNonce()`).
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &mut self,
+        fx: &mut Effects,
+        id: u32,
+        method: Method,
+        a: &Val<Ref>,
+        b: &Val<Ref>,
+        token: Option<&Token>,
+        answers: &mut Answers,
+        now: f64,
+    ) -> Result<(), Stop> {
+        let exists = self.embed(id).is_some();
+        match method {
+            Method::Render => self.render(fx, id)?,
+            Method::Remove => self.remove(fx, id)?,
+            Method::Login => {
+                if !exists {
+                    return Err(emitter::removed().into());
+                }
+                let exp = session::check_login(token, None, now)?;
+                if let Some(t) = token {
+                    self.login(fx, id, t, exp, now);
+                }
+            }
+            Method::Logout => {
+                if !exists {
+                    return Err(emitter::removed().into());
+                }
+                self.logout(fx, id, now);
+            }
+            Method::On => self.on(fx, id, a, b, false)?,
+            Method::Once => self.on(fx, id, a, b, true)?,
+            Method::Off => self.off(fx, id, a, b)?,
+            Method::OnAny => self.on_any(fx, id, a)?,
+            Method::OffAny => self.off_any(fx, id, a)?,
+            Method::HandleLoginCallback => {
+                let found = self.handle_login_callback(fx, id, answers, now)?;
+                fx.ret(if found { "true" } else { "false" });
+            }
+            Method::Rendered => {
+                let rendered = self.embed(id).is_some_and(|e| e.mounted);
+                fx.ret(if rendered { "true" } else { "false" });
+            }
+            Method::CreateLoginNonce => match answers.ask(Query::NewNonce)? {
+                Answer::Val(Val::Str(n)) => {
+                    let mut json = alloc::string::String::new();
+                    effect::push_json_str(&mut json, &n);
+                    fx.ret(&json);
+                }
+                _ => {
+                    return Err(Error::new(
+                        Code::LoginNonceUnavailable,
+                        &["no login nonce: needs https and sessionStorage."],
+                    )
+                    .into())
+                }
+            },
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,359 @@
+//! The boundary: the executor's input tape in, the core's effects out.
+//!
+//! The executor (`js/executor.js`) writes an input as a tape of numbers and
+//! one string: `nums` holds tags, numbers and string lengths (UTF-16 code
+//! units), `text` the strings one after another. Every *value* it writes
+//! (tags 0–8 and 10) is also pushed on its list of the input's values, so
+//! value number `x` is the same on both sides. After the input come the
+//! answers to the core's questions, if any. The tape is read with checked
+//! access only: a short or malformed tape reads as missing values, never a
+//! panic.
+//!
+//! | tag | value | then |
+//! |---|---|---|
+//! | 0 | `undefined` | |
+//! | 1 | `null` | |
+//! | 2, 3 | `false`, `true` | |
+//! | 4 | number | the number |
+//! | 5 | string | its length; the text |
+//! | 6, 7 | function, other object | the slot it is kept in (0: none) |
+//! | 8 | accessor property (its getter never ran) | |
+//! | 10 | token (a string, decoded) | length, segments, 9 facts |
+//! | 11 | the page's address | origin, path, search pairs, hash, hash pairs, canonical, observer |
+//!
+//! An object that is a record (options, message data) is followed by its
+//! own enumerable data properties: a count, then key (a string) and value
+//! for each.
+
+use alloc::{string::String, vec::Vec};
+
+use crate::machine::input::TOKEN_FACTS;
+use crate::machine::{Answer, Input, Method, Page, Rec, Ref, TimerKind, Token};
+use crate::machine::input::Entry;
+use crate::protocol::Val;
+
+/// Input kinds, by number.
+pub mod kind {
+    /// `createStreamEmbed`.
+    pub const CREATE: u8 = 0;
+    /// `Coral.Talk.render`.
+    pub const TALK: u8 = 1;
+    /// A handle method.
+    pub const CALL: u8 = 2;
+    /// A window `message`.
+    pub const WINDOW_MESSAGE: u8 = 3;
+    /// A port `message`.
+    pub const PORT_MESSAGE: u8 = 4;
+    /// The iframe's `load`.
+    pub const FRAME_LOAD: u8 = 5;
+    /// The window's `popstate`.
+    pub const POP_STATE: u8 = 6;
+    /// The lazy-render observer.
+    pub const INTERSECT: u8 = 7;
+    /// A timer.
+    pub const TIMER: u8 = 8;
+    /// `refreshAccessToken`'s `next`.
+    pub const NEXT: u8 = 9;
+    /// Creation continues.
+    pub const CONTINUE: u8 = 10;
+}
+
+/// Reads a tape.
+#[derive(Debug)]
+pub struct Tape<'a> {
+    nums: &'a [f64],
+    i: usize,
+    text: &'a str,
+    x: u32,
+}
+
+impl<'a> Tape<'a> {
+    /// A tape over `nums` and `text`.
+    pub fn new(nums: &'a [f64], text: &'a str) -> Self {
+        Tape {
+            nums,
+            i: 0,
+            text,
+            x: 0,
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.i >= self.nums.len()
+    }
+
+    fn num(&mut self) -> f64 {
+        let n = self.nums.get(self.i).copied().unwrap_or(0.0);
+        self.i += 1;
+        n
+    }
+
+    fn int(&mut self) -> u32 {
+        let n = self.num();
+        if n >= 0.0 && n <= u32::MAX as f64 {
+            n as u32
+        } else {
+            0
+        }
+    }
+
+    fn flag(&mut self) -> bool {
+        self.num() != 0.0
+    }
+
+    /// A string of the given UTF-16 length, from the text.
+    fn str(&mut self) -> String {
+        let mut units = self.int() as usize;
+        let mut out = String::new();
+        let mut chars = self.text.chars();
+        while units > 0 {
+            let Some(c) = chars.next() else { break };
+            units = units.saturating_sub(c.len_utf16());
+            out.push(c);
+        }
+        self.text = chars.as_str();
+        out
+    }
+
+    fn r#ref(&mut self) -> Ref {
+        Ref {
+            x: self.x,
+            slot: self.int(),
+        }
+    }
+
+    /// A value (its tag already read).
+    fn val_of(&mut self, tag: u32) -> Val<Ref> {
+        self.x += 1;
+        match tag {
+            1 => Val::Null,
+            2 => Val::Bool(false),
+            3 => Val::Bool(true),
+            4 => Val::Num(self.num()),
+            5 => Val::Str(self.str()),
+            6 => Val::Func(self.r#ref()),
+            7 => Val::Other(self.r#ref()),
+            8 => Val::Other(Ref { x: self.x, slot: 0 }),
+            _ => Val::Missing,
+        }
+    }
+
+    /// A value.
+    pub fn val(&mut self) -> Val<Ref> {
+        let tag = self.int();
+        self.val_of(tag)
+    }
+
+    /// A value, and its record if it is an object.
+    fn rec_val(&mut self) -> Option<Rec> {
+        match self.val() {
+            Val::Other(_) => Some(self.rec()),
+            _ => None,
+        }
+    }
+
+    /// A record's entries.
+    fn rec(&mut self) -> Rec {
+        let n = self.int();
+        let mut out = Vec::new();
+        for _ in 0..n {
+            if self.done() {
+                break;
+            }
+            let key = self.str();
+            let val = self.val();
+            out.push(Entry { key, val, x: self.x });
+        }
+        Rec(out)
+    }
+
+    /// A token (its tag already read).
+    fn token(&mut self) -> Token {
+        self.x += 1;
+        let at = self.x;
+        let len = self.int();
+        let parts = self.num();
+        let facts: [Val<Ref>; TOKEN_FACTS] = core::array::from_fn(|_| self.val());
+        Token::from_facts(at, len, parts, facts)
+    }
+
+    /// A value that may be a token (`login`'s and `next`'s argument).
+    fn arg(&mut self) -> (Val<Ref>, Option<Token>) {
+        match self.int() {
+            10 => {
+                let t = self.token();
+                (Val::Other(Ref { x: t.at, slot: 0 }), Some(t))
+            }
+            tag => (self.val_of(tag), None),
+        }
+    }
+
+    /// Query pairs: a count, then name and value for each.
+    fn pairs(&mut self) -> Vec<(String, String)> {
+        let n = self.int();
+        let mut out = Vec::new();
+        for _ in 0..n {
+            if self.done() {
+                break;
+            }
+            let k = self.str();
+            out.push((k, self.str()));
+        }
+        out
+    }
+
+    /// The page's address.
+    fn page(&mut self) -> Page {
+        let origin = self.str();
+        let path = self.str();
+        let search = self.pairs();
+        let hash = self.str();
+        let hash_params = self.pairs();
+        let canonical = Some(self.str()).filter(|c| !c.is_empty());
+        Page {
+            origin,
+            path,
+            search,
+            hash,
+            hash_params,
+            canonical,
+            observer: self.flag(),
+        }
+    }
+
+    fn base(&mut self) -> Option<String> {
+        match self.val() {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The input, its time (unix ms) and its answers.
+    pub fn input(&mut self) -> Option<(Input, f64, Vec<Answer>)> {
+        let kind = self.int() as u8;
+        let now = self.num();
+        let input = match kind {
+            kind::CREATE => {
+                let base = self.base();
+                let page = self.page();
+                Input::Create {
+                    options: self.rec_val(),
+                    base,
+                    element: None,
+                    page,
+                }
+            }
+            kind::TALK => {
+                let base = self.base();
+                let page = self.page();
+                let element = self.val();
+                let is_element = self.flag();
+                let options = self.rec_val();
+                Input::Create {
+                    options: Some(options.unwrap_or_default()),
+                    base,
+                    element: Some((element, is_element)),
+                    page,
+                }
+            }
+            kind::CALL => {
+                let embed = self.int();
+                let method = Method::from_number(self.num())?;
+                let (a, token) = self.arg();
+                let b = self.val();
+                Input::Call {
+                    embed,
+                    method,
+                    a,
+                    b,
+                    token,
+                }
+            }
+            kind::WINDOW_MESSAGE => Input::WindowMessage {
+                embed: self.int(),
+                origin: self.str(),
+                data: self.rec_val(),
+            },
+            kind::PORT_MESSAGE => {
+                let embed = self.int();
+                let n = self.int();
+                let mut data = Vec::new();
+                for _ in 0..n {
+                    if self.done() {
+                        break;
+                    }
+                    data.push(self.rec_val().unwrap_or_default());
+                }
+                Input::PortMessage { embed, data }
+            }
+            kind::FRAME_LOAD => Input::FrameLoad { embed: self.int() },
+            kind::POP_STATE => Input::PopState {
+                embed: self.int(),
+                page: self.page(),
+            },
+            kind::INTERSECT => Input::Intersect {
+                embed: self.int(),
+                near: self.flag(),
+            },
+            kind::TIMER => Input::Timer {
+                embed: self.int(),
+                timer: TimerKind::from_number(self.num())?,
+            },
+            kind::NEXT => {
+                let embed = self.int();
+                let gen = self.int();
+                let (a, token) = self.arg();
+                Input::Next {
+                    embed,
+                    gen,
+                    a,
+                    token,
+                }
+            }
+            kind::CONTINUE => Input::Continue { embed: self.int() },
+            _ => return None,
+        };
+        let mut answers = Vec::new();
+        while !self.done() {
+            answers.push(match self.int() {
+                10 => Answer::Token(self.token()),
+                11 => Answer::Page(self.page()),
+                tag => Answer::Val(self.val_of(tag)),
+            });
+        }
+        Some((input, now, answers))
+    }
+}
+
+/// The wasm export: one input in, its effects out (JSON text). The whole
+/// SDK state lives behind it; nothing is imported, so no page code runs
+/// while the wasm is on the stack.
+#[cfg(feature = "next")]
+mod export {
+    use alloc::string::String;
+    use core::cell::RefCell;
+
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    use crate::machine::{Core, Effects};
+
+    /// The page's embeds (single-threaded wasm: one global).
+    struct Global(RefCell<Option<Core>>);
+    // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
+    unsafe impl Sync for Global {}
+    static CORE: Global = Global(RefCell::new(None));
+
+    /// Runs one input (see [`super::Tape`]); returns the effects.
+    #[wasm_bindgen]
+    pub fn step(nums: &[f64], text: &str) -> String {
+        let mut fx = Effects::new();
+        if let (Ok(mut core), Some((input, now, answers))) = (
+            CORE.0.try_borrow_mut(),
+            super::Tape::new(nums, text).input(),
+        ) {
+            core.get_or_insert_with(Core::new)
+                .step(&input, answers, now, &mut fx);
+        }
+        fx.json()
+    }
+}
