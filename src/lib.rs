@@ -18,11 +18,47 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-#[cfg(all(any(feature = "tiny", feature = "next"), not(feature = "std"), target_arch = "wasm32"))]
+#[cfg(all(feature = "tiny", not(feature = "std"), target_arch = "wasm32"))]
 #[global_allocator]
 // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
 static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+#[cfg(all(feature = "next", not(feature = "std"), target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: Trapping = Trapping(
+    // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) },
+);
+
+/// `lol_alloc`'s free-list allocator, trapping when memory runs out instead
+/// of returning null: the optimizer then knows every allocation succeeds
+/// and drops the out-of-memory path, whose message formats an integer
+/// (`core::fmt` on the publisher's page).
+#[cfg(all(feature = "next", not(feature = "std"), target_arch = "wasm32"))]
+struct Trapping(lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator>);
+
+#[cfg(all(feature = "next", not(feature = "std"), target_arch = "wasm32"))]
+// SAFETY: forwards to lol_alloc; a null result traps instead of returning.
+unsafe impl core::alloc::GlobalAlloc for Trapping {
+    unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
+        let p = self.0.alloc(layout);
+        if p.is_null() {
+            core::arch::wasm32::unreachable()
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
+        self.0.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: core::alloc::Layout, size: usize) -> *mut u8 {
+        let p = self.0.realloc(ptr, layout, size);
+        if p.is_null() {
+            core::arch::wasm32::unreachable()
+        }
+        p
+    }
+}
 
 pub mod error;
 pub mod events;

@@ -101,18 +101,23 @@ impl<'a> Tape<'a> {
         self.num() != 0.0
     }
 
-    /// A string of the given UTF-16 length, from the text.
+    /// A string of the given UTF-16 length, from the text. A UTF-8 lead
+    /// byte of a 4-byte sequence is two UTF-16 units, any other lead byte
+    /// one.
     fn str(&mut self) -> String {
         let mut units = self.int() as usize;
-        let mut out = String::new();
-        let mut chars = self.text.chars();
-        while units > 0 {
-            let Some(c) = chars.next() else { break };
-            units = units.saturating_sub(c.len_utf16());
-            out.push(c);
+        let b = self.text.as_bytes();
+        let mut end = 0;
+        while units > 0 && end < b.len() {
+            end += 1;
+            units = units.saturating_sub(if b[end - 1] >= 0xf0 { 2 } else { 1 });
+            while end < b.len() && b[end] & 0xc0 == 0x80 {
+                end += 1;
+            }
         }
-        self.text = chars.as_str();
-        out
+        let s = self.text.get(..end).unwrap_or_default();
+        self.text = self.text.get(end..).unwrap_or_default();
+        s.into()
     }
 
     fn r#ref(&mut self) -> Ref {

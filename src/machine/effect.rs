@@ -8,7 +8,6 @@
 
 use alloc::string::String;
 
-use crate::options::integer_string;
 use crate::protocol::{Msg, RecordMut};
 
 use super::input::Ref;
@@ -193,7 +192,7 @@ impl Effects {
     }
 
     fn push_num(&mut self, n: i64) {
-        self.out.push_str(&integer_string(n));
+        push_int(&mut self.out, n);
     }
 
     fn num(&mut self, n: i64) {
@@ -397,6 +396,27 @@ impl Effects {
     }
 }
 
+/// Appends the decimal digits of `n` (no `core::fmt`, no allocation).
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut m = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 || i == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(d as char);
+    }
+}
+
 /// Appends `s` as a JSON string literal.
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
@@ -452,7 +472,7 @@ impl RecordMut for JsonObject<'_> {
     }
     fn set_num(&mut self, key: &str, value: f64) {
         self.key(key);
-        self.out.push_str(&integer_string(value as i64));
+        push_int(self.out, value as i64);
     }
     fn set_bool(&mut self, key: &str, value: bool) {
         self.key(key);

@@ -7,7 +7,7 @@
 //! ([`Stop::Ask`]: the input runs again with the answer), and changes state
 //! only afterwards, so running an input again is harmless.
 
-use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
 
 use crate::error::{Code, Error};
 use crate::options::{origin_of, parse, Options};
@@ -38,7 +38,7 @@ const TALK: [(&str, &str); 5] = [
 
 /// What `create` found before it changes anything.
 struct Plan {
-    opts: Options<Ref>,
+    opts: Box<Options<Ref>>,
     root: String,
     origin: String,
     container: Ref,
@@ -66,7 +66,7 @@ impl Core {
             origin,
             container,
             events,
-        } = plan;
+        } = *plan;
         for w in opts.warnings.drain(..) {
             fx.log(false, &w);
         }
@@ -84,7 +84,7 @@ impl Core {
             None => 0,
         };
         opts.events = None;
-        self.embeds.push(Embed {
+        self.embeds.push(Box::new(Embed {
             id,
             opts,
             root,
@@ -106,7 +106,7 @@ impl Core {
                 page: page.clone(),
                 talk: element.is_some(),
             }),
-        });
+        }));
         // The loader's handle learns its id first, so calls made from
         // `events` reach this embed.
         fx.bind(id);
@@ -303,7 +303,7 @@ fn plan(
     base: Option<&str>,
     element: Option<&(Val<Ref>, bool)>,
     answers: &mut Answers,
-) -> Result<Plan, Stop> {
+) -> Result<Box<Plan>, Stop> {
     let talk;
     let rec = match (element, options) {
         (Some((_, false)), _) => return Err(Error::invalid_option("element", "a DOM element").into()),
@@ -314,7 +314,7 @@ fn plan(
         (None, Some(o)) => o,
         (None, None) => return Err(Error::invalid_option("config", "an object").into()),
     };
-    let mut opts = parse(rec)?;
+    let mut opts = Box::new(parse(rec)?);
     let root = match (opts.root_url.take(), base.and_then(origin_of)) {
         (Some(r), _) => r,
         (None, Some(origin)) => origin,
@@ -342,13 +342,13 @@ fn plan(
         },
     };
     let events = opts.events.take().and_then(|_| rec.entry("events")).map(|e| e.x);
-    Ok(Plan {
+    Ok(Box::new(Plan {
         opts,
         root,
         origin,
         container,
         events,
-    })
+    }))
 }
 
 /// Talk v4's options under our names (own data properties only, as for

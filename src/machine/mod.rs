@@ -98,10 +98,10 @@ impl Answers {
     /// The answer to `q`, or [`Stop::Ask`] if it has not been answered
     /// yet.
     pub fn ask(&mut self, q: Query) -> Result<Answer, Stop> {
-        match self.list.get(self.next) {
+        match self.list.get_mut(self.next) {
             Some(a) => {
                 self.next += 1;
-                Ok(a.clone())
+                Ok(core::mem::replace(a, Answer::Val(Val::Missing)))
             }
             None => Err(Stop::Ask(q)),
         }

@@ -2,7 +2,7 @@
 //! core keeps. No behaviour here beyond lookups and bookkeeping; the
 //! modules above (`emitter`, `session`, `bridge`, `lifecycle`) change it.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 
 use crate::events::Bus;
 use crate::options::Options;
@@ -69,8 +69,8 @@ pub struct Embed {
     /// Never reused.
     pub id: u32,
     /// Validated options (`events`, `refreshAccessToken` and the token
-    /// are taken out).
-    pub opts: Options<Ref>,
+    /// are taken out). Boxed, as is every large value that moves.
+    pub opts: Box<Options<Ref>>,
     /// Stream root URL, no trailing slash.
     pub root: String,
     /// The stream's origin: the only one the token goes to.
@@ -112,7 +112,9 @@ impl Embed {
 /// Every embed, and the slot counter.
 #[derive(Debug)]
 pub struct Core {
-    pub(crate) embeds: Vec<Embed>,
+    /// Boxed: moving a pointer is less code than moving an `Embed`.
+    #[allow(clippy::vec_box)]
+    pub(crate) embeds: Vec<Box<Embed>>,
     pub(crate) next_id: u32,
     pub(crate) next_slot: u32,
 }
@@ -135,12 +137,12 @@ impl Core {
 
     /// Embed `id`, if it exists.
     pub fn embed(&self, id: u32) -> Option<&Embed> {
-        self.embeds.iter().find(|e| e.id == id)
+        self.embeds.iter().find(|e| e.id == id).map(|b| &**b)
     }
 
     /// Embed `id`, mutably.
     pub fn embed_mut(&mut self, id: u32) -> Option<&mut Embed> {
-        self.embeds.iter_mut().find(|e| e.id == id)
+        self.embeds.iter_mut().find(|e| e.id == id).map(|b| &mut **b)
     }
 
     /// Number of embeds (tests: `remove` forgets them).

@@ -1,0 +1,17 @@
+import { startServer, launchBrowser, mintToken, streamFrame } from "./harness.mjs";
+const server = await startServer({});
+const browser = await launchBrowser();
+const ctx = await browser.newContext(); const page = await ctx.newPage();
+page.on("console", (m) => console.log("console", m.type(), m.text()));
+page.on("pageerror", (e) => console.log("pageerror", e));
+await page.goto(server.publisher + "/");
+const frame = await streamFrame(page, server);
+await page.waitForTimeout(1500);
+const t = await mintToken(server, { user: "bob" });
+console.log(await page.evaluate((t) => { try { return String(window.embed.login(t)); } catch (e) { return "threw " + e.code + e.message; } }, t));
+await page.waitForTimeout(1500);
+const a = await mintToken(server, { user: "alice" });
+console.log(await page.evaluate((t) => { try { return String(window.embed.login(t)); } catch (e) { return "threw " + e.code + e.message; } }, a));
+await page.waitForTimeout(1500);
+console.log("auth:", await frame.evaluate(() => document.getElementById("auth-state").textContent + " " + document.getElementById("username").textContent));
+await browser.close(); await server.stop();
