@@ -25,10 +25,10 @@
 //! own enumerable data properties: a count, then key (a string) and value
 //! for each.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 
 use crate::machine::input::TOKEN_FACTS;
-use crate::machine::{Answer, Input, Method, Page, Rec, Ref, TimerKind, Token};
+use crate::machine::{Answer, Create, Input, Method, Page, Rec, Ref, TimerKind, Token};
 use crate::machine::input::Entry;
 use crate::protocol::Val;
 
@@ -241,12 +241,12 @@ impl<'a> Tape<'a> {
             kind::CREATE => {
                 let base = self.base();
                 let page = self.page();
-                Input::Create {
+                Input::Create(Box::new(Create {
                     options: self.rec_val(),
                     base,
                     element: None,
                     page,
-                }
+                }))
             }
             kind::TALK => {
                 let base = self.base();
@@ -254,12 +254,12 @@ impl<'a> Tape<'a> {
                 let element = self.val();
                 let is_element = self.flag();
                 let options = self.rec_val();
-                Input::Create {
+                Input::Create(Box::new(Create {
                     options: Some(options.unwrap_or_default()),
                     base,
                     element: Some((element, is_element)),
                     page,
-                }
+                }))
             }
             kind::CALL => {
                 let embed = self.int();
@@ -357,7 +357,7 @@ mod export {
             super::Tape::new(nums, text).input(),
         ) {
             core.get_or_insert_with(Core::new)
-                .step(&input, answers, now, &mut fx);
+                .step(input, answers, now, &mut fx);
         }
         fx.json()
     }

@@ -7,7 +7,7 @@
 //! (functions, elements, event payloads, tokens) stay in the executor and
 //! travel as a [`Ref`].
 
-use alloc::{string::String, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 
 use crate::protocol::{Record, Val};
 use crate::token::{Claims, UserClaims};
@@ -218,17 +218,7 @@ impl Method {
 pub enum Input {
     /// `Coral.createStreamEmbed(config)`, or `Coral.Talk.render(element,
     /// opts)` when `element` is given.
-    Create {
-        /// The options (for Talk, its v4 options); `None` if not an object.
-        options: Option<Rec>,
-        /// The URL `embed.js` (or `embed.mjs`) came from, if known.
-        base: Option<String>,
-        /// Talk v4: the element (its value, and whether it is an
-        /// `Element`).
-        element: Option<(Val<Ref>, bool)>,
-        /// The page's address.
-        page: Page,
-    },
+    Create(Box<Create>),
     /// A method of embed `embed`'s handle (`embed` 0 for
     /// `createLoginNonce`).
     Call {
@@ -303,6 +293,19 @@ pub enum Input {
         /// The embed.
         embed: u32,
     },
+}
+
+/// `Coral.createStreamEmbed(config)` or `Coral.Talk.render(element, opts)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Create {
+    /// The options (for Talk, its v4 options); `None` if not an object.
+    pub options: Option<Rec>,
+    /// The URL `embed.js` (or `embed.mjs`) came from, if known.
+    pub base: Option<String>,
+    /// Talk v4: the element (its value, and whether it is an `Element`).
+    pub element: Option<(Val<Ref>, bool)>,
+    /// The page's address.
+    pub page: Page,
 }
 
 /// The executor's answer to a [`Query`].

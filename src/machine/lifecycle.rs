@@ -7,15 +7,15 @@
 //! ([`Stop::Ask`]: the input runs again with the answer), and changes state
 //! only afterwards, so running an input again is harmless.
 
-use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, boxed::Box, vec::Vec};
 
 use crate::error::{Code, Error};
-use crate::options::{origin_of, parse, Options};
+use crate::options::{origin_of, parse};
 use crate::protocol::Val;
 
 use super::effect::{Arg, Effects, Query};
 use super::emitter::removed;
-use super::input::{Answer, Entry, Page, Rec, Ref, Token};
+use super::input::{Answer, Create, Entry, Page, Rec, Token};
 use super::page;
 use super::session::check_login;
 use super::state::{Core, Embed, Pending, Session, TimerKind};
@@ -36,45 +36,62 @@ const TALK: [(&str, &str); 5] = [
     ("events", "events"),
 ];
 
-/// What `create` found before it changes anything.
-struct Plan {
-    opts: Box<Options<Ref>>,
-    root: String,
-    origin: String,
-    container: Ref,
-    events: Option<u32>,
-}
-
 /// A login-callback token that passed every check, with its `exp`.
 type Callback = Option<(Token, Option<f64>)>;
 
 impl Core {
-    /// `createStreamEmbed(config)` (or, with `element`, `Coral.Talk.render`).
-    pub fn create(
-        &mut self,
-        fx: &mut Effects,
-        options: Option<&Rec>,
-        base: Option<&str>,
-        element: Option<&(Val<Ref>, bool)>,
-        page: &Page,
-        answers: &mut Answers,
-    ) -> Result<(), Stop> {
-        let plan = plan(options, base, element, answers)?;
-        let Plan {
-            mut opts,
-            root,
-            origin,
-            container,
-            events,
-        } = *plan;
-        for w in opts.warnings.drain(..) {
+    /// `createStreamEmbed(config)` (or, with `element`, `Coral.Talk.render`):
+    /// validates the options, finds the stream origin and the container,
+    /// then registers the embed and calls `events`.
+    pub fn create(&mut self, fx: &mut Effects, input: Create, answers: &mut Answers) -> Result<(), Stop> {
+        let Create {
+            options,
+            base,
+            element,
+            page,
+        } = input;
+        let talk = element.is_some();
+        let rec = match (&element, options) {
+            (Some((_, false)), _) => return Err(Error::invalid_option("element", "a DOM element").into()),
+            (Some(_), o) => talk_options(o.as_ref()),
+            (None, Some(o)) => o,
+            (None, None) => return Err(Error::invalid_option("config", "an object").into()),
+        };
+        let mut opts = Box::new(parse(&rec)?);
+        let root = match (opts.root_url.take(), base.as_deref().and_then(origin_of)) {
+            (Some(r), _) => r,
+            (None, Some(origin)) => origin,
+            (None, None) => {
+                return Err(Error::invalid_option(
+                    "rootURL",
+                    "set when the embed script's URL is unknown",
+                )
+                .into())
+            }
+        };
+        let container = match element {
+            Some((Val::Other(r), _)) => r,
+            Some(_) => return Err(Error::invalid_option("element", "a DOM element").into()),
+            None => match answers.ask(Query::Find(opts.id.clone()))? {
+                Answer::Val(Val::Other(r)) => r,
+                _ => {
+                    return Err(Error::new(
+                        Code::ContainerNotFound,
+                        &["no element with id `", &opts.id, "` for the stream."],
+                    )
+                    .into())
+                }
+            },
+        };
+        // Nothing can fail from here on.
+        for w in core::mem::take(&mut opts.warnings) {
             fx.log(false, &w);
         }
         if opts.story_url.is_none() {
-            opts.story_url = Some(page::story_url(page));
+            opts.story_url = Some(page::story_url(&page));
         }
         if opts.comment_id.is_none() {
-            opts.comment_id = page::query_param(page, "commentID");
+            opts.comment_id = page::query_param(&page, "commentID");
         }
         let id = self.next_id;
         self.next_id = id.wrapping_add(1);
@@ -83,7 +100,8 @@ impl Core {
             Some(r) => self.keep(fx, r),
             None => 0,
         };
-        opts.events = None;
+        let events = opts.events.take().and(rec.entry("events")).map(|e| e.x);
+        let origin = origin_of(&root).unwrap_or_default();
         self.embeds.push(Box::new(Embed {
             id,
             opts,
@@ -102,10 +120,7 @@ impl Core {
             error_reported: false,
             watchdog: false,
             soon: false,
-            pending: Some(Pending {
-                page: page.clone(),
-                talk: element.is_some(),
-            }),
+            pending: Some(Pending { page, talk }),
         }));
         // The loader's handle learns its id first, so calls made from
         // `events` reach this embed.
@@ -295,60 +310,6 @@ impl Core {
             None => false,
         })
     }
-}
-
-/// Validates the options and finds the stream origin and the container.
-fn plan(
-    options: Option<&Rec>,
-    base: Option<&str>,
-    element: Option<&(Val<Ref>, bool)>,
-    answers: &mut Answers,
-) -> Result<Box<Plan>, Stop> {
-    let talk;
-    let rec = match (element, options) {
-        (Some((_, false)), _) => return Err(Error::invalid_option("element", "a DOM element").into()),
-        (Some(_), o) => {
-            talk = talk_options(o);
-            &talk
-        }
-        (None, Some(o)) => o,
-        (None, None) => return Err(Error::invalid_option("config", "an object").into()),
-    };
-    let mut opts = Box::new(parse(rec)?);
-    let root = match (opts.root_url.take(), base.and_then(origin_of)) {
-        (Some(r), _) => r,
-        (None, Some(origin)) => origin,
-        (None, None) => {
-            return Err(Error::invalid_option(
-                "rootURL",
-                "set when the embed script's URL is unknown",
-            )
-            .into())
-        }
-    };
-    let origin = origin_of(&root).unwrap_or_default();
-    let container = match element {
-        Some((Val::Other(r), _)) => *r,
-        Some(_) => return Err(Error::invalid_option("element", "a DOM element").into()),
-        None => match answers.ask(Query::Find(opts.id.clone()))? {
-            Answer::Val(Val::Other(r)) => r,
-            _ => {
-                return Err(Error::new(
-                    Code::ContainerNotFound,
-                    &["no element with id `", &opts.id, "` for the stream."],
-                )
-                .into())
-            }
-        },
-    };
-    let events = opts.events.take().and_then(|_| rec.entry("events")).map(|e| e.x);
-    Ok(Box::new(Plan {
-        opts,
-        root,
-        origin,
-        container,
-        events,
-    }))
 }
 
 /// Talk v4's options under our names (own data properties only, as for

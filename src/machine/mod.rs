@@ -55,7 +55,7 @@ use crate::error::{Code, Error};
 use crate::protocol::Val;
 
 pub use effect::{Effects, Query};
-pub use input::{Answer, Input, Method, Page, Rec, Ref, Token};
+pub use input::{Answer, Create, Input, Method, Page, Rec, Ref, Token};
 pub use session::MAX_DELAY_MS;
 pub use state::{Core, TimerKind};
 
@@ -110,7 +110,7 @@ impl Answers {
 
 impl Core {
     /// Runs one input at `now` (unix ms), writing its effects into `fx`.
-    pub fn step(&mut self, input: &Input, answers: Vec<Answer>, now: f64, fx: &mut Effects) {
+    pub fn step(&mut self, input: Input, answers: Vec<Answer>, now: f64, fx: &mut Effects) {
         let mut answers = Answers::new(answers);
         match self.run(input, &mut answers, now, fx) {
             Ok(()) => {}
@@ -121,50 +121,38 @@ impl Core {
 
     fn run(
         &mut self,
-        input: &Input,
+        input: Input,
         answers: &mut Answers,
         now: f64,
         fx: &mut Effects,
     ) -> Result<(), Stop> {
         match input {
-            Input::Create {
-                options,
-                base,
-                element,
-                page,
-            } => self.create(
-                fx,
-                options.as_ref(),
-                base.as_deref(),
-                element.as_ref(),
-                page,
-                answers,
-            )?,
+            Input::Create(c) => self.create(fx, *c, answers)?,
             Input::Call {
                 embed,
                 method,
                 a,
                 b,
                 token,
-            } => self.call(fx, *embed, *method, a, b, token.as_ref(), answers, now)?,
+            } => self.call(fx, embed, method, &a, &b, token.as_ref(), answers, now)?,
             Input::WindowMessage {
                 embed,
                 origin,
                 data,
-            } => self.on_window_message(fx, *embed, origin, data.as_ref()),
-            Input::PortMessage { embed, data } => self.on_port_message(fx, *embed, data, answers)?,
-            Input::FrameLoad { embed } => self.on_frame_load(fx, *embed),
-            Input::PopState { embed, page } => self.on_popstate(fx, *embed, page),
-            Input::Intersect { embed, near } => self.on_intersect(fx, *embed, *near),
+            } => self.on_window_message(fx, embed, &origin, data.as_ref()),
+            Input::PortMessage { embed, data } => self.on_port_message(fx, embed, &data, answers)?,
+            Input::FrameLoad { embed } => self.on_frame_load(fx, embed),
+            Input::PopState { embed, page } => self.on_popstate(fx, embed, &page),
+            Input::Intersect { embed, near } => self.on_intersect(fx, embed, near),
             Input::Timer { embed, timer } => match timer {
-                TimerKind::Token => self.on_token_timer(fx, *embed, now),
-                TimerKind::Watchdog => self.on_watchdog(fx, *embed),
-                TimerKind::Permalink => self.on_permalink_timer(fx, *embed),
+                TimerKind::Token => self.on_token_timer(fx, embed, now),
+                TimerKind::Watchdog => self.on_watchdog(fx, embed),
+                TimerKind::Permalink => self.on_permalink_timer(fx, embed),
             },
             Input::Next {
                 embed, gen, token, ..
-            } => self.on_next(fx, *embed, *gen, token.as_ref(), now),
-            Input::Continue { embed } => self.finish(fx, *embed, answers, now)?,
+            } => self.on_next(fx, embed, gen, token.as_ref(), now),
+            Input::Continue { embed } => self.finish(fx, embed, answers, now)?,
         }
         Ok(())
     }
