@@ -12,7 +12,11 @@ extern crate alloc;
 /// The shipped wasm build traps on panic instead of formatting a message:
 /// no `core::fmt` on the publisher's page. Exports never panic by design
 /// (every input path returns a typed error); this is the last resort.
-#[cfg(all(any(feature = "tiny", feature = "next"), not(feature = "std"), target_arch = "wasm32"))]
+#[cfg(all(
+    any(feature = "tiny", feature = "next"),
+    not(feature = "std"),
+    target_arch = "wasm32"
+))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()

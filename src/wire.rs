@@ -27,9 +27,9 @@
 
 use alloc::{boxed::Box, string::String, vec::Vec};
 
+use crate::machine::input::Entry;
 use crate::machine::input::TOKEN_FACTS;
 use crate::machine::{Answer, Create, Input, Method, Page, Rec, Ref, TimerKind, Token};
-use crate::machine::input::Entry;
 use crate::protocol::Val;
 
 /// Input kinds, by number.
@@ -167,7 +167,11 @@ impl<'a> Tape<'a> {
             }
             let key = self.str();
             let val = self.val();
-            out.push(Entry { key, val, x: self.x });
+            out.push(Entry {
+                key,
+                val,
+                x: self.x,
+            });
         }
         Rec(out)
     }

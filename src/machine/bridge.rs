@@ -25,7 +25,13 @@ impl Core {
     /// A `message` on the page's window: embed `id`'s hello if it comes
     /// from its iframe's window (`id` is the embed whose iframe's window the
     /// executor found to be `event.source`) **and** from the pinned origin.
-    pub fn on_window_message(&mut self, fx: &mut Effects, id: u32, origin: &str, data: Option<&Rec>) {
+    pub fn on_window_message(
+        &mut self,
+        fx: &mut Effects,
+        id: u32,
+        origin: &str,
+        data: Option<&Rec>,
+    ) {
         let Some(e) = self.embed(id) else { return };
         let hello = matches!(
             data.and_then(|d| Msg::<Ref>::decode(d, From::Stream)),

@@ -113,7 +113,12 @@ impl Core {
     /// `offAny(f)`, or every `onAny` listener when `f` is not a function.
     pub fn off_any(&mut self, fx: &mut Effects, id: u32, f: &Val<Ref>) -> Result<()> {
         let e = self.embed_mut(id).ok_or_else(removed)?;
-        let before: Vec<u32> = e.bus.each().filter(|(any, _)| *any).map(|(_, f)| *f).collect();
+        let before: Vec<u32> = e
+            .bus
+            .each()
+            .filter(|(any, _)| *any)
+            .map(|(_, f)| *f)
+            .collect();
         match f {
             Val::Func(r) => e.bus.off_any(Some(&r.slot)),
             _ => e.bus.off_any(None),

@@ -43,7 +43,12 @@ impl Core {
     /// `createStreamEmbed(config)` (or, with `element`, `Coral.Talk.render`):
     /// validates the options, finds the stream origin and the container,
     /// then registers the embed and calls `events`.
-    pub fn create(&mut self, fx: &mut Effects, input: Create, answers: &mut Answers) -> Result<(), Stop> {
+    pub fn create(
+        &mut self,
+        fx: &mut Effects,
+        input: Create,
+        answers: &mut Answers,
+    ) -> Result<(), Stop> {
         let Create {
             options,
             base,
@@ -52,7 +57,9 @@ impl Core {
         } = input;
         let talk = element.is_some();
         let rec = match (&element, options) {
-            (Some((_, false)), _) => return Err(Error::invalid_option("element", "a DOM element").into()),
+            (Some((_, false)), _) => {
+                return Err(Error::invalid_option("element", "a DOM element").into())
+            }
             (Some(_), o) => talk_options(o.as_ref()),
             (None, Some(o)) => o,
             (None, None) => return Err(Error::invalid_option("config", "an object").into()),

@@ -140,7 +140,9 @@ impl Core {
                 origin,
                 data,
             } => self.on_window_message(fx, embed, &origin, data.as_ref()),
-            Input::PortMessage { embed, data } => self.on_port_message(fx, embed, &data, answers)?,
+            Input::PortMessage { embed, data } => {
+                self.on_port_message(fx, embed, &data, answers)?
+            }
             Input::FrameLoad { embed } => self.on_frame_load(fx, embed),
             Input::PopState { embed, page } => self.on_popstate(fx, embed, &page),
             Input::Intersect { embed, near } => self.on_intersect(fx, embed, near),

@@ -109,7 +109,10 @@ pub fn callback_token(page: &Page) -> Option<(String, String)> {
 
 /// The first value of `key`, even empty.
 fn first(params: &Params, key: &str) -> Option<String> {
-    params.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
 }
 
 #[cfg(test)]
@@ -117,7 +120,9 @@ mod tests {
     use super::*;
 
     fn pairs(p: &[(&str, &str)]) -> Params {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn page(search: &[(&str, &str)], hash: &str, hash_params: &[(&str, &str)]) -> Page {
@@ -134,7 +139,13 @@ mod tests {
 
     #[test]
     fn params_serialize_as_url_search_params() {
-        let p = pairs(&[("a", "1"), ("b", "x y z"), ("c", ""), ("", "e"), ("✓", "~*-._!")]);
+        let p = pairs(&[
+            ("a", "1"),
+            ("b", "x y z"),
+            ("c", ""),
+            ("", "e"),
+            ("✓", "~*-._!"),
+        ]);
         assert_eq!(serialize(&p), "a=1&b=x+y+z&c=&=e&%E2%9C%93=%7E*-._%21");
         assert_eq!(get(&p, "a").as_deref(), Some("1"));
         assert_eq!(get(&p, "c"), None);
@@ -154,7 +165,12 @@ mod tests {
     #[test]
     fn comment_id_replaces_the_first_and_keeps_the_rest() {
         let p = page(
-            &[("a", "1"), ("commentID", "old"), ("b", "2"), ("commentID", "older")],
+            &[
+                ("a", "1"),
+                ("commentID", "old"),
+                ("b", "2"),
+                ("commentID", "older"),
+            ],
             "#frag",
             &[],
         );
@@ -162,7 +178,10 @@ mod tests {
             with_comment_id(&p, Some("c 1")),
             "https://news.test//index.html?a=1&commentID=c+1&b=2#frag"
         );
-        assert_eq!(with_comment_id(&p, None), "https://news.test//index.html?a=1&b=2#frag");
+        assert_eq!(
+            with_comment_id(&p, None),
+            "https://news.test//index.html?a=1&b=2#frag"
+        );
         assert_eq!(
             with_comment_id(&page(&[], "", &[]), Some("c")),
             "https://news.test//index.html?commentID=c"
@@ -171,13 +190,23 @@ mod tests {
 
     #[test]
     fn callback_token_prefers_the_fragment_and_leaves_no_jwt() {
-        let p = page(&[("a", "1"), ("jwt", "q.q.q")], "#jwt=h.h.h&x=2", &[("jwt", "h.h.h"), ("x", "2")]);
+        let p = page(
+            &[("a", "1"), ("jwt", "q.q.q")],
+            "#jwt=h.h.h&x=2",
+            &[("jwt", "h.h.h"), ("x", "2")],
+        );
         let (t, url) = callback_token(&p).unwrap();
         assert_eq!(t, "h.h.h");
         assert_eq!(url, "https://news.test//index.html?a=1#x=2");
         let (t, url) = callback_token(&page(&[("jwt", "q.q.q")], "", &[])).unwrap();
-        assert_eq!((t.as_str(), url.as_str()), ("q.q.q", "https://news.test//index.html"));
-        assert_eq!(callback_token(&page(&[("a", "1")], "#b", &[("b", "")])), None);
+        assert_eq!(
+            (t.as_str(), url.as_str()),
+            ("q.q.q", "https://news.test//index.html")
+        );
+        assert_eq!(
+            callback_token(&page(&[("a", "1")], "#b", &[("b", "")])),
+            None
+        );
         let (t, _) = callback_token(&page(&[], "#jwt=", &[("jwt", "")])).unwrap();
         assert_eq!(t, "");
     }

@@ -174,7 +174,14 @@ impl Core {
 
     /// The publisher called `next` of request `gen`: it works once, and only
     /// for the latest request.
-    pub fn on_next(&mut self, fx: &mut Effects, id: u32, gen: u32, token: Option<&Token>, now: f64) {
+    pub fn on_next(
+        &mut self,
+        fx: &mut Effects,
+        id: u32,
+        gen: u32,
+        token: Option<&Token>,
+        now: f64,
+    ) {
         let Some(e) = self.embed_mut(id) else { return };
         if gen == 0 || gen != e.session.request {
             return;

@@ -142,7 +142,10 @@ impl Core {
 
     /// Embed `id`, mutably.
     pub fn embed_mut(&mut self, id: u32) -> Option<&mut Embed> {
-        self.embeds.iter_mut().find(|e| e.id == id).map(|b| &mut **b)
+        self.embeds
+            .iter_mut()
+            .find(|e| e.id == id)
+            .map(|b| &mut **b)
     }
 
     /// Number of embeds (tests: `remove` forgets them).

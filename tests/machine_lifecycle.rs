@@ -1,0 +1,321 @@
+//! Scenarios of the host state machine, natively: creation (options,
+//! origin, container, `events`), lazy and eager rendering, `remove()`, the
+//! Talk v4 shim. `cargo test -p stream-embed --test machine_lifecycle`
+
+mod driver;
+
+use driver::*;
+use serde_json::json;
+
+fn opts(extra: &[(&'static str, V)]) -> Vec<(&'static str, V)> {
+    let mut o = vec![("id", s("coral_thread")), ("storyID", s("story-1"))];
+    o.extend(extra.iter().cloned());
+    o
+}
+
+fn code(r: Result<impl Sized, (String, String, String)>) -> (String, String) {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err((c, o, _)) => (c, o),
+    }
+}
+
+#[test]
+fn bad_options_throw_typed_errors_and_change_nothing() {
+    let mut d = Driver::new();
+    let err = |c: &str, o: &str| (c.to_owned(), o.to_owned());
+    assert_eq!(
+        code(d.create(&[("accessToken", V::Num(42.0))])),
+        err("INVALID_OPTION", "accessToken")
+    );
+    assert_eq!(
+        code(d.create(&[("rootURL", s("not a url"))])),
+        err("INVALID_OPTION", "rootURL")
+    );
+    assert_eq!(
+        code(d.create(&[("autoRender", s("yes"))])),
+        err("INVALID_OPTION", "autoRender")
+    );
+    assert_eq!(
+        code(d.create(&[("events", V::Num(3.0))])),
+        err("INVALID_OPTION", "events")
+    );
+    // An option given as a getter is invalid; the getter never runs.
+    assert_eq!(
+        code(d.create(&opts(&[("rootURL", V::Accessor)]))),
+        err("INVALID_OPTION", "rootURL")
+    );
+    assert_eq!(
+        code(d.create(&[("id", s("nowhere"))])),
+        err("CONTAINER_NOT_FOUND", "")
+    );
+    // A string is not an options object.
+    let r = d.run(0, &|d, w| {
+        let kept = d.kept.clone();
+        w.record(None, &kept);
+        let _ = d;
+    });
+    assert_eq!(code(r), err("INVALID_OPTION", "config"));
+    // Without rootURL and without the script's URL there is no stream.
+    d.base = None;
+    assert_eq!(code(d.create(&opts(&[]))), err("INVALID_OPTION", "rootURL"));
+    // A refused token is never echoed.
+    let big = "x".repeat(20_000);
+    let (_, _, msg) = d
+        .create(&opts(&[("rootURL", s(STREAM)), ("accessToken", s(&big))]))
+        .unwrap_err();
+    assert!(!msg.contains("xxxx"));
+    assert!(d.core.is_empty());
+    assert!(d.kept.is_empty(), "nothing kept: {:?}", d.kept);
+    assert!(!d
+        .take()
+        .iter()
+        .any(|f| matches!(f, Fx::Bind(_) | Fx::Frame { .. })));
+}
+
+#[test]
+fn creation_binds_calls_events_then_renders_lazily() {
+    let mut d = Driver::new();
+    d.canonical = "https://news.test/canonical".into();
+    let id = d
+        .create(&opts(&[
+            ("autoRender", V::Bool(true)),
+            ("events", V::Func("events")),
+            ("storyId", s("typo")),
+        ]))
+        .unwrap();
+    let log = d.take();
+    // The container is asked for before anything happens.
+    assert_eq!(log[0], Fx::Ask(0, json!("coral_thread")));
+    assert_eq!(
+        log[1],
+        Fx::Warn("Coral: unknown option `storyId` ignored.".into())
+    );
+    assert_eq!(log[2], Fx::Bind(id));
+    assert!(
+        matches!(&log[3], Fx::Call { f: V::Func("events"), args, .. } if *args == [V::Handle(id)])
+    );
+    // Lazy: an observer on the container, no iframe yet.
+    assert_eq!(
+        log[4..],
+        [Fx::Observe {
+            embed: id,
+            container: V::Obj("div#coral_thread"),
+            margin: "100px".into()
+        }]
+    );
+    assert_eq!(
+        d.call(id, 10, V::Undef, V::Undef),
+        Ok(json!(false)),
+        "not rendered"
+    );
+    d.event(7, id, &[0.0]);
+    assert_eq!(d.take(), [], "not near yet");
+    d.event(7, id, &[1.0]);
+    let log = d.take();
+    assert_eq!(
+        log[0],
+        Fx::Observe {
+            embed: id,
+            container: V::Undef,
+            margin: String::new()
+        }
+    );
+    let Fx::Frame {
+        container,
+        attrs,
+        css,
+        ..
+    } = &log[1]
+    else {
+        panic!("{log:?}")
+    };
+    assert_eq!(*container, V::Obj("div#coral_thread"));
+    assert_eq!(
+        *attrs,
+        [
+            ("src", "https://stream.test/embed/stream?storyID=story-1&storyURL=https%3A%2F%2Fnews.test%2Fcanonical"),
+            ("title", "Comments"),
+            ("referrerpolicy", "no-referrer"),
+            ("scrolling", "no")
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+    assert!(css.contains("visibility:hidden") && css.contains("height:0"));
+    assert_eq!(
+        log[2..],
+        [0, 1, 2].map(|what| Fx::Listen {
+            embed: id,
+            what,
+            on: true
+        })
+    );
+    assert_eq!(d.call(id, 10, V::Undef, V::Undef), Ok(json!(true)));
+    // render() again is a no-op.
+    d.call(id, 0, V::Undef, V::Undef).unwrap();
+    assert_eq!(d.take(), []);
+}
+
+#[test]
+fn eager_render_without_intersection_observer_or_with_a_permalink() {
+    for (observer, search) in [
+        (false, vec![]),
+        (true, vec![("commentID".to_owned(), "c-7".to_owned())]),
+    ] {
+        let mut d = Driver::new();
+        d.observer = observer;
+        d.search = search;
+        let id = d.create(&opts(&[("autoRender", V::Bool(true))])).unwrap();
+        let log = d.take();
+        assert!(log.iter().any(|f| matches!(f, Fx::Frame { .. })), "{log:?}");
+        assert!(!log.iter().any(|f| matches!(f, Fx::Observe { .. })));
+        if observer {
+            // The permalink is announced asynchronously, to listeners added
+            // after construction too.
+            assert!(log.contains(&Fx::Timer {
+                embed: id,
+                timer: 2,
+                ms: 0
+            }));
+            d.call(id, 4, s("showPermalink"), V::Func("f")).unwrap();
+            d.timer(id, 2);
+            assert_eq!(
+                Driver::calls(&d.take()),
+                [(V::Func("f"), vec![V::Json(json!({"commentID": "c-7"}))])]
+            );
+        }
+    }
+}
+
+#[test]
+fn explicit_render_uses_the_options_and_the_script_origin() {
+    let mut d = Driver::new();
+    d.base = Some("http://127.0.0.1:9/embed.js".into());
+    let id = d
+        .create(&[
+            ("id", s("coral_thread")),
+            ("storyID", V::Num(42.0)),
+            ("storyURL", s("https://x.test/a b")),
+            ("storyMode", s("QA")),
+            ("commentID", s("c1")),
+        ])
+        .unwrap();
+    d.take();
+    d.call(id, 0, V::Undef, V::Undef).unwrap();
+    let log = d.take();
+    let Fx::Frame { attrs, .. } = &log[0] else {
+        panic!()
+    };
+    assert_eq!(
+        attrs[0].1,
+        "http://127.0.0.1:9/embed/stream?storyID=42&storyURL=https%3A%2F%2Fx.test%2Fa+b&storyMode=QA&commentID=c1"
+    );
+}
+
+#[test]
+fn remove_frees_everything_and_later_calls_throw() {
+    let mut d = Driver::new();
+    let id = d
+        .create(&opts(&[
+            ("events", V::Func("events")),
+            ("refreshAccessToken", V::Func("refresh")),
+        ]))
+        .unwrap();
+    // Never rendered: Coral throws NOT_MOUNTED too.
+    assert_eq!(
+        code(d.call(id, 1, V::Undef, V::Undef)),
+        ("NOT_MOUNTED".into(), "".into())
+    );
+    d.call(id, 4, s("ready"), V::Func("a")).unwrap();
+    d.call(id, 7, V::Func("b"), V::Undef).unwrap();
+    d.login(id, &coral_token("bob", d.secs() + 3600.0)).unwrap();
+    d.call(id, 0, V::Undef, V::Undef).unwrap();
+    assert!(!d.kept.is_empty());
+    d.take();
+    d.call(id, 1, V::Undef, V::Undef).unwrap();
+    assert_eq!(d.take()[0], Fx::Unmount(id));
+    assert!(d.kept.is_empty(), "slots left: {:?}", d.kept);
+    assert!(d.core.is_empty());
+    for m in [0, 1, 2, 3, 4] {
+        let (a, b) = match m {
+            2 => (s("a.b.c"), V::Undef),
+            4 => (s("ready"), V::Func("a")),
+            _ => (V::Undef, V::Undef),
+        };
+        assert_eq!(code(d.call(id, m, a, b)).0, "NOT_MOUNTED", "method {m}");
+    }
+    assert_eq!(d.call(id, 10, V::Undef, V::Undef), Ok(json!(false)));
+}
+
+#[test]
+fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
+    let mut d = Driver::new();
+    for _ in 0..200 {
+        let id = d
+            .create(&opts(&[
+                ("autoRender", V::Bool(true)),
+                ("events", V::Func("events")),
+            ]))
+            .unwrap();
+        d.call(id, 4, s("ready"), V::Func("ready")).unwrap();
+        d.call(id, 1, V::Undef, V::Undef).unwrap();
+        d.event(7, id, &[1.0]);
+        assert!(
+            !d.take().iter().any(|f| matches!(f, Fx::Frame { .. })),
+            "rendered after remove"
+        );
+    }
+    assert!(d.core.is_empty() && d.kept.is_empty() && d.live.is_empty());
+}
+
+#[test]
+fn talk_v4_render_maps_its_options_and_renders_at_once() {
+    let mut d = Driver::new();
+    let talk = |d: &mut Driver, el: V, is_el: bool, o: Option<&[(&str, V)]>| {
+        d.run(1, &|d, w| {
+            let kept = d.kept.clone();
+            w.nums.push(5.0); // base: a string...
+            w.nums.push(0.0); // ...of length 0: not a URL
+            w.x.push(s(""));
+            d.page(w);
+            w.val(&el, &kept);
+            w.nums.push(is_el as u8 as f64);
+            w.record(o, &kept);
+        })
+    };
+    assert_eq!(
+        code(talk(&mut d, V::Obj("proxy"), false, None)),
+        ("INVALID_OPTION".into(), "element".into())
+    );
+    let token = coral_token("bob", d.secs() + 3600.0);
+    talk(
+        &mut d,
+        V::Obj("div#talk"),
+        true,
+        Some(&[
+            ("talk", s(STREAM)),
+            ("asset_id", s("a-1")),
+            ("auth_token", s(&token)),
+            ("lazy", V::Bool(true)),
+        ]),
+    )
+    .unwrap();
+    let id = d.live[0];
+    d.hello(id);
+    let log = d.take();
+    let Some(Fx::Frame {
+        container, attrs, ..
+    }) = log.iter().find(|f| matches!(f, Fx::Frame { .. }))
+    else {
+        panic!("{log:?}")
+    };
+    assert_eq!(*container, V::Obj("div#talk"));
+    assert!(attrs[0]
+        .1
+        .starts_with("https://stream.test/embed/stream?storyID=a-1&"));
+    let config = &Driver::posts(&log, id)[0];
+    assert_eq!(
+        (config["t"].as_str(), config["accessToken"].as_str()),
+        (Some("config"), Some(token.as_str()))
+    );
+}
