@@ -22,9 +22,26 @@ var keys = Object.keys,
   // Values the core keeps, by slot, and the slot of each.
   K = {},
   R = new Map(),
-  // What the executor holds per embed: handle, iframe, port, listeners,
-  // timers, observer.
-  E = {};
+  // What the executor holds per embed while it is mounted or scheduled:
+  // handle, iframe, port, listeners, timers, observer. Holding the handle
+  // keeps the loader's FinalizationRegistry from freeing a mounted embed.
+  E = {},
+  // Each embed's handle, held weakly (where the browser can).
+  H = {};
+
+function hold(id, h) {
+  if (h) H[id] = typeof WeakRef == "function" ? new WeakRef(h) : { deref: function () { return h; } };
+}
+
+function handle(id) {
+  return H[id] && H[id].deref();
+}
+
+function element(v) {
+  try {
+    return v instanceof Element;
+  } catch (e) {}
+}
 
 function str(s, tag) {
   if (tag) N.push(tag);
@@ -35,7 +52,8 @@ function str(s, tag) {
 // A value: its tag (see src/wire.rs), and it joins the input's values.
 function val(v) {
   var t = typeof v,
-    tag = v === undefined ? 0 : v === null ? 1 : t == "boolean" ? 2 + v : t == "number" ? 4 : t == "string" ? 5 : t == "function" ? 6 : 7;
+    tag =
+      v === undefined ? 0 : v === null ? 1 : t == "boolean" ? 2 + v : t == "number" ? 4 : t == "string" ? 5 : t == "function" ? 6 : element(v) ? 9 : 7;
   X.push(v);
   if (tag == 5) str(v, 5);
   else N.push(tag);
@@ -118,7 +136,7 @@ function page() {
   str(l.hash);
   pairs(l.hash.slice(1));
   str(c ? c.href : "");
-  N.push("IntersectionObserver" in W ? 1 : 0);
+  N.push("IntersectionObserver" in W ? 1 : 0, query(".coral-count") ? 1 : 0, query("script.coral-script") ? 1 : 0);
 }
 
 function answer(q, a) {
@@ -138,6 +156,9 @@ function answer(q, a) {
       return token(a);
     case 4:
       return val(newNonce(NONCE));
+    case 6:
+      N.push(12);
+      return record(X[a]);
     default:
       N.push(11);
       page();
@@ -151,7 +172,7 @@ function value(tag, v, x, id) {
     : tag == 2
     ? x[v]
     : tag == 3
-    ? E[v] && E[v].h
+    ? handle(v)
     : tag == 4
     ? function (t) {
         run(9, function () {
@@ -163,7 +184,7 @@ function value(tag, v, x, id) {
 }
 
 function embed(id) {
-  return E[id] || (E[id] = { l: [], t: [] });
+  return E[id] || (E[id] = { h: handle(id), l: [], t: [] });
 }
 
 var TARGET = [W, 0, W],
@@ -257,17 +278,16 @@ export function run(kind, fill, bind) {
           again = 1;
           break;
         case 5:
-          embed(id).h = bind(id);
+          hold(id, bind(id));
           break;
         case 6:
-          if (m)
-            try {
-              var args = [];
-              for (var j = 5; j < e.length; j += 2) args.push(value(e[j], e[j + 1], x, id));
-              apply(value(e[3], e[4], x, id), undefined, args);
-            } catch (err) {
-              console.error(e[2], err);
-            }
+          try {
+            var args = [];
+            for (var j = 6; j < e.length; j += 2) args.push(value(e[j], e[j + 1], x, id));
+            apply(value(e[4], e[5], x, id), e[3] ? { event: e[3] } : undefined, args);
+          } catch (err) {
+            console.error(e[2], err);
+          }
           break;
         case 7:
           K[e[2]] = x[e[1]];
@@ -358,7 +378,7 @@ export function run(kind, fill, bind) {
                     );
                   });
                 },
-                { rootMargin: e[3] }
+                { rootMargin: e[3], root: K[e[4]] || null }
               )
             : null;
           if (m.o) m.o.observe(K[e[2]]);
@@ -374,6 +394,27 @@ export function run(kind, fill, bind) {
           break;
         case 18:
           next.push(id);
+          break;
+        case 19:
+          result = e.slice(1).map(function (s) {
+            return K[s];
+          });
+          break;
+        case 20:
+          var sc = make("script");
+          e[1].forEach(function (a) {
+            sc.setAttribute(a[0], a[1]);
+          });
+          try {
+            append(query("head"), sc);
+          } catch (err) {}
+          break;
+        case 21:
+          try {
+            var o = own(W, e[1]),
+              fn = own(o, e[2]);
+            if (typeof fn == "function") apply(fn, o, [e[3]]);
+          } catch (err) {}
       }
     }
   }
@@ -399,28 +440,29 @@ export function createStreamEmbed(config, base, bind) {
   );
 }
 
-export function talkRender(element, opts, base, bind) {
-  var el = false;
-  try {
-    el = element instanceof Element;
-  } catch (e) {}
+export function talkRender(el, opts, base, bind) {
   run(
     1,
     function () {
       val(base);
       page();
-      val(element);
-      N.push(el ? 1 : 0);
+      val(el);
       record(opts);
     },
     bind
   );
 }
 
-export function call(id, method, a, b) {
-  return run(2, function () {
-    N.push(id, method);
-    method == 2 ? arg(a) : val(a);
-    val(b);
+// A handle method, by number (the loader's METHODS; 98: the page dropped
+// the handle). `login`'s argument is decoded as a token.
+export function call(id, method, args, h) {
+  hold(id, h);
+  var r = run(2, function () {
+    N.push(id, method, args.length);
+    args.forEach(function (a, i) {
+      i || method != 2 ? val(a) : arg(a);
+    });
   });
+  if (method == 98) delete H[id];
+  return r;
 }

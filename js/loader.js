@@ -81,7 +81,7 @@ import { createStreamEmbed, talkRender, call as invoke } from "./executor.js";
     function call(k, args) {
       if (error) throw error;
       if (id === null) return calls.push([k, args]), self;
-      var r = invoke(id, k, args);
+      var r = invoke(id, k, args, self);
       return r === undefined ? self : r;
     }
     METHODS.forEach(function (m, k) {

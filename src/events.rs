@@ -243,7 +243,7 @@ impl<F: Clone + PartialEq> Bus<F> {
     /// Every registered listener, in order, with whether it is an `onAny`
     /// listener.
     pub fn each(&self) -> impl Iterator<Item = (bool, &F)> + '_ {
-        self.entries.iter().map(|e| (e.name.is_none(), &e.f))
+        self.entries.iter().map(|e| (e.pattern.is_none(), &e.f))
     }
 }
 

@@ -18,8 +18,10 @@
 //! | 5 | string | its length; the text |
 //! | 6, 7 | function, other object | the slot it is kept in (0: none) |
 //! | 8 | accessor property (its getter never ran) | |
+//! | 9 | a DOM `Element` | the slot it is kept in (0: none) |
 //! | 10 | token (a string, decoded) | length, segments, 9 facts |
-//! | 11 | the page's address | origin, path, search pairs, hash, hash pairs, canonical, observer |
+//! | 11 | the page's address | origin, path, search pairs, hash, hash pairs, canonical; `IntersectionObserver`, `.coral-count`, `script.coral-script` present |
+//! | 12 | an object's own data properties (an answer) | a value, then its record |
 //!
 //! An object that is a record (options, message data) is followed by its
 //! own enumerable data properties: a count, then key (a string) and value
@@ -28,8 +30,9 @@
 use alloc::{boxed::Box, string::String, vec::Vec};
 
 use crate::machine::input::Entry;
+use crate::machine::input::Value;
 use crate::machine::input::TOKEN_FACTS;
-use crate::machine::{Answer, Create, Input, Method, Page, Rec, Ref, TimerKind, Token};
+use crate::machine::{Answer, Create, Input, Page, Rec, Ref, TimerKind, Token};
 use crate::protocol::Val;
 
 /// Input kinds, by number.
@@ -124,6 +127,7 @@ impl<'a> Tape<'a> {
         Ref {
             x: self.x,
             slot: self.int(),
+            element: false,
         }
     }
 
@@ -138,7 +142,15 @@ impl<'a> Tape<'a> {
             5 => Val::Str(self.str()),
             6 => Val::Func(self.r#ref()),
             7 => Val::Other(self.r#ref()),
-            8 => Val::Other(Ref { x: self.x, slot: 0 }),
+            8 => Val::Other(Ref {
+                x: self.x,
+                slot: 0,
+                element: false,
+            }),
+            9 => Val::Other(Ref {
+                element: true,
+                ..self.r#ref()
+            }),
             _ => Val::Missing,
         }
     }
@@ -149,10 +161,10 @@ impl<'a> Tape<'a> {
         self.val_of(tag)
     }
 
-    /// A value, and its record if it is an object.
+    /// A value, and its record if it is an object (not an element).
     fn rec_val(&mut self) -> Option<Rec> {
         match self.val() {
-            Val::Other(_) => Some(self.rec()),
+            Val::Other(r) if !r.element => Some(self.rec()),
             _ => None,
         }
     }
@@ -191,7 +203,11 @@ impl<'a> Tape<'a> {
         match self.int() {
             10 => {
                 let t = self.token();
-                (Val::Other(Ref { x: t.at, slot: 0 }), Some(t))
+                let r = Ref {
+                    x: t.at,
+                    ..Ref::default()
+                };
+                (Val::Other(r), Some(t))
             }
             tag => (self.val_of(tag), None),
         }
@@ -227,6 +243,8 @@ impl<'a> Tape<'a> {
             hash_params,
             canonical,
             observer: self.flag(),
+            counts: self.flag(),
+            count_script: self.flag(),
         }
     }
 
@@ -256,25 +274,35 @@ impl<'a> Tape<'a> {
                 let base = self.base();
                 let page = self.page();
                 let element = self.val();
-                let is_element = self.flag();
                 let options = self.rec_val();
                 Input::Create(Box::new(Create {
                     options: Some(options.unwrap_or_default()),
                     base,
-                    element: Some((element, is_element)),
+                    element: Some(element),
                     page,
                 }))
             }
             kind::CALL => {
                 let embed = self.int();
-                let method = Method::from_number(self.num())?;
-                let (a, token) = self.arg();
-                let b = self.val();
+                let method = self.int() as u8;
+                let n = self.int();
+                let mut args = Vec::new();
+                let mut token = None;
+                for i in 0..n {
+                    if self.done() {
+                        break;
+                    }
+                    let (val, t) = self.arg();
+                    // Only `login`'s argument is a token.
+                    if i == 0 && method == crate::machine::method::LOGIN {
+                        token = t;
+                    }
+                    args.push(Value { val, x: self.x });
+                }
                 Input::Call {
                     embed,
                     method,
-                    a,
-                    b,
+                    args,
                     token,
                 }
             }
@@ -327,6 +355,7 @@ impl<'a> Tape<'a> {
             answers.push(match self.int() {
                 10 => Answer::Token(self.token()),
                 11 => Answer::Page(self.page()),
+                12 => Answer::Rec(self.rec_val().unwrap_or_default()),
                 tag => Answer::Val(self.val_of(tag)),
             });
         }

@@ -86,8 +86,9 @@ fn one_function_on_two_events_is_kept_once_until_both_are_off() {
 fn listeners_may_call_back_in_and_a_throw_is_reported_by_the_executor() {
     let mut d = Driver::new();
     let id = connected(&mut d);
-    // A listener that removes the embed: later listeners of that embed are
-    // skipped (the executor drops calls for an embed that is gone).
+    // A listener that removes (unmounts) the embed: the other listeners of
+    // that emit still run (EventEmitter2 calls a snapshot), and the
+    // listeners stay for a later render().
     d.scripts.insert(
         "remover",
         Box::new(|d: &mut Driver, _: &[V]| {
@@ -100,9 +101,16 @@ fn listeners_may_call_back_in_and_a_throw_is_reported_by_the_executor() {
     auth(&mut d, id);
     let log = d.take();
     let calls: Vec<V> = Driver::calls(&log).into_iter().map(|c| c.0).collect();
-    assert_eq!(calls, [V::Func("remover")]);
+    assert_eq!(calls, [V::Func("remover"), V::Func("after")]);
     assert!(log.contains(&Fx::Unmount(id)));
-    assert!(d.kept.is_empty());
+    assert!(d.kept.values().any(|v| *v == V::Func("after")));
+    // The page drops the handle: everything goes.
+    d.call(id, 98, V::Undef, V::Undef).unwrap();
+    assert!(d.kept.is_empty(), "{:?}", d.kept);
+    assert_eq!(
+        d.call(id, 4, s("x"), V::Func("f")).unwrap_err().0,
+        "NOT_MOUNTED"
+    );
     // The effect says what to log if a listener throws.
     let mut d = Driver::new();
     let id = connected(&mut d);
@@ -152,4 +160,117 @@ fn bad_arguments_are_typed_errors() {
         "NOT_MOUNTED"
     );
     assert!(d.kept.values().all(|v| !matches!(v, V::Func(_))));
+}
+
+#[test]
+fn eventemitter2_methods_wildcards_counts_and_the_publishers_own_emit() {
+    let mut d = Driver::new();
+    let id = connected(&mut d);
+    d.call(id, ON, s("createComment.*"), V::Func("star"))
+        .unwrap();
+    d.call(id, 12, s("**"), V::Num(2.0))
+        .map(|_| ())
+        .unwrap_err();
+    d.call_args(id, 12, &[s("**"), V::Num(2.0), V::Func("twice")])
+        .unwrap();
+    d.call(id, 10, s("createComment.success"), V::Func("first"))
+        .unwrap();
+    d.port(
+        id,
+        &[&[
+            ("t", s("event")),
+            ("name", s("createComment.success")),
+            ("data", V::Obj("payload")),
+        ]],
+    );
+    let log = d.take();
+    let called: Vec<(V, String)> = log
+        .iter()
+        .filter_map(|f| match f {
+            Fx::Call { f, event, .. } => Some((f.clone(), event.clone())),
+            _ => None,
+        })
+        .collect();
+    let ev = || "createComment.success".to_owned();
+    assert_eq!(
+        called,
+        [
+            (V::Func("first"), ev()),
+            (V::Func("star"), ev()),
+            (V::Func("twice"), ev())
+        ],
+        "`this.event` is the name"
+    );
+    // Views of the bus.
+    let names = d.call(id, 18, V::Undef, V::Undef).unwrap();
+    assert_eq!(
+        names,
+        json!(["createComment.success", "createComment.*", "**"])
+    );
+    assert_eq!(
+        d.call(id, 16, s("createComment.error"), V::Undef).unwrap(),
+        json!(["Func(\"star\")", "Func(\"twice\")"])
+    );
+    // The publisher's own emit: local, with its own arguments.
+    let r = d
+        .call_args(id, 19, &[s("custom.thing"), s("a"), V::Num(2.0)])
+        .unwrap();
+    assert_eq!(r, json!(true), "`**` heard it");
+    let calls = Driver::calls(&d.take());
+    assert_eq!(calls, [(V::Func("twice"), vec![s("a"), V::Num(2.0)])]);
+    assert!(
+        Driver::posts(&d.log, id).is_empty(),
+        "never sent to the stream"
+    );
+    // `many(**, 2)` is spent; removeAllListeners("createComment.*") also
+    // reaches `createComment.success` (EventEmitter2's listener tree).
+    d.call(id, 15, s("createComment.*"), V::Undef).unwrap();
+    assert_eq!(d.call(id, 18, V::Undef, V::Undef).unwrap(), json!([]));
+    d.call(id, 15, V::Undef, V::Undef).unwrap();
+    assert!(!d.kept.values().any(|v| matches!(v, V::Func(_))));
+}
+
+#[test]
+fn deprecated_events_need_the_option_and_counts_reach_the_count_script() {
+    for deprecated in [false, true] {
+        let mut d = Driver::new();
+        let id = d
+            .create(&[
+                ("id", s("coral_thread")),
+                ("enableDeprecatedEvents", V::Bool(deprecated)),
+            ])
+            .unwrap();
+        d.call(id, 0, V::Undef, V::Undef).unwrap();
+        d.hello(id);
+        d.call(id, ON_ANY, V::Func("any"), V::Undef).unwrap();
+        d.take();
+        for name in ["mutation.createComment", "fetch.x", "subscription.y"] {
+            d.port(id, &[&[("t", s("event")), ("name", s(name))]]);
+        }
+        assert_eq!(
+            Driver::calls(&d.take()).len(),
+            if deprecated { 3 } else { 0 }
+        );
+    }
+    let mut d = Driver::new();
+    let id = connected(&mut d);
+    let data =
+        json!({"number": 5, "text": "Comments", "storyID": "s-1", "storyURL": "https://n.test/a"});
+    d.port(
+        id,
+        &[&[
+            ("t", s("event")),
+            ("name", s("count.comments")),
+            ("data", V::Json(data.clone())),
+        ]],
+    );
+    let log = d.take();
+    assert!(log.contains(&Fx::Global(
+        "CoralCount".into(),
+        "setCount".into(),
+        json!({"counts": [
+            {"id": "s-1", "count": 5, "text": "Comments"},
+            {"url": "https://n.test/a", "count": 5, "text": "Comments"}
+        ]})
+    )));
 }

@@ -101,11 +101,12 @@ fn creation_binds_calls_events_then_renders_lazily() {
         [Fx::Observe {
             embed: id,
             container: V::Obj("div#coral_thread"),
-            margin: "100px".into()
+            margin: "100px".into(),
+            root: V::Null,
         }]
     );
     assert_eq!(
-        d.call(id, 10, V::Undef, V::Undef),
+        d.call(id, 20, V::Undef, V::Undef),
         Ok(json!(false)),
         "not rendered"
     );
@@ -118,7 +119,8 @@ fn creation_binds_calls_events_then_renders_lazily() {
         Fx::Observe {
             embed: id,
             container: V::Undef,
-            margin: String::new()
+            margin: String::new(),
+            root: V::Null,
         }
     );
     let Fx::Frame {
@@ -150,7 +152,7 @@ fn creation_binds_calls_events_then_renders_lazily() {
             on: true
         })
     );
-    assert_eq!(d.call(id, 10, V::Undef, V::Undef), Ok(json!(true)));
+    assert_eq!(d.call(id, 20, V::Undef, V::Undef), Ok(json!(true)));
     // render() again is a no-op.
     d.call(id, 0, V::Undef, V::Undef).unwrap();
     assert_eq!(d.take(), []);
@@ -213,7 +215,7 @@ fn explicit_render_uses_the_options_and_the_script_origin() {
 }
 
 #[test]
-fn remove_frees_everything_and_later_calls_throw() {
+fn remove_unmounts_render_mounts_again_and_free_forgets_everything() {
     let mut d = Driver::new();
     let id = d
         .create(&opts(&[
@@ -230,9 +232,31 @@ fn remove_frees_everything_and_later_calls_throw() {
     d.call(id, 7, V::Func("b"), V::Undef).unwrap();
     d.login(id, &coral_token("bob", d.secs() + 3600.0)).unwrap();
     d.call(id, 0, V::Undef, V::Undef).unwrap();
-    assert!(!d.kept.is_empty());
+    d.hello(id);
+    d.port(id, &[&[("t", s("ready"))]]);
     d.take();
     d.call(id, 1, V::Undef, V::Undef).unwrap();
+    assert_eq!(d.take(), [Fx::Unmount(id)]);
+    assert_eq!(d.call(id, 20, V::Undef, V::Undef), Ok(json!(false)));
+    assert_eq!(code(d.call(id, 1, V::Undef, V::Undef)).0, "NOT_MOUNTED");
+    // Options, listeners and token stay: render() mounts it again, the
+    // token timer runs again, `ready` is said again.
+    d.login(id, &coral_token("bob", d.secs() + 3600.0)).unwrap();
+    d.call(id, 0, V::Undef, V::Undef).unwrap();
+    let log = d.take();
+    assert!(log.iter().any(|f| matches!(f, Fx::Frame { .. })));
+    d.hello(id);
+    let config = &Driver::posts(&d.take(), id)[0];
+    assert!(config["accessToken"].is_string(), "{config}");
+    assert_eq!(config["canRefresh"], true);
+    d.port(id, &[&[("t", s("ready"))]]);
+    assert_eq!(
+        Driver::calls(&d.take()).len(),
+        2,
+        "ready once more, to both listeners"
+    );
+    // The page drops the handle: everything goes, later calls throw.
+    d.call(id, 98, V::Undef, V::Undef).unwrap();
     assert_eq!(d.take()[0], Fx::Unmount(id));
     assert!(d.kept.is_empty(), "slots left: {:?}", d.kept);
     assert!(d.core.is_empty());
@@ -244,7 +268,63 @@ fn remove_frees_everything_and_later_calls_throw() {
         };
         assert_eq!(code(d.call(id, m, a, b)).0, "NOT_MOUNTED", "method {m}");
     }
-    assert_eq!(d.call(id, 10, V::Undef, V::Undef), Ok(json!(false)));
+    assert_eq!(d.call(id, 20, V::Undef, V::Undef), Ok(json!(false)));
+}
+
+#[test]
+fn coral_options_scheme_relative_root_story_id_fallback_scroll_container_and_counts() {
+    let mut d = Driver::new();
+    d.search = url_pairs("storyID=from-url");
+    d.counts = true;
+    d.elements.insert("second".into(), V::Obj("div#second"));
+    let id = d
+        .create(&[
+            ("id", s("coral_thread")),
+            ("rootURL", s("//Stream.test/coral/")),
+            ("autoRender", V::Bool(true)),
+            ("customScrollContainer", V::El("div#scroller")),
+        ])
+        .unwrap();
+    let log = d.take();
+    // The count script, once per page.
+    assert!(log.contains(&Fx::Script(vec![
+        ("class".into(), "coral-script".into()),
+        (
+            "src".into(),
+            "https://Stream.test/coral/assets/js/count.js".into()
+        ),
+    ])));
+    assert!(log.contains(&Fx::Observe {
+        embed: id,
+        container: V::Obj("div#coral_thread"),
+        margin: "100px".into(),
+        root: V::El("div#scroller"),
+    }));
+    d.event(7, id, &[1.0]);
+    let log = d.take();
+    let Some(Fx::Frame { attrs, .. }) = log.iter().find(|f| matches!(f, Fx::Frame { .. })) else {
+        panic!("{log:?}")
+    };
+    assert!(attrs[0]
+        .1
+        .starts_with("https://Stream.test/coral/embed/stream?storyID=from-url&"));
+    d.hello(id);
+    assert!(matches!(&d.take()[0], Fx::Connect { origin, .. } if origin == "https://stream.test"));
+    let b = d.create(&[("id", s("second"))]).unwrap();
+    assert!(
+        !d.take().iter().any(|f| matches!(f, Fx::Script(_))),
+        "added once"
+    );
+    d.call(b, 1, V::Undef, V::Undef).unwrap_err();
+    // Not an element, userinfo: refused.
+    assert_eq!(
+        code(d.create(&opts(&[("customScrollContainer", V::Obj("{}"))]))),
+        ("INVALID_OPTION".into(), "customScrollContainer".into())
+    );
+    assert_eq!(
+        code(d.create(&opts(&[("rootURL", s("//user@stream.test"))]))),
+        ("INVALID_OPTION".into(), "rootURL".into())
+    );
 }
 
 #[test]
@@ -269,53 +349,65 @@ fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
 }
 
 #[test]
-fn talk_v4_render_maps_its_options_and_renders_at_once() {
-    let mut d = Driver::new();
-    let talk = |d: &mut Driver, el: V, is_el: bool, o: Option<&[(&str, V)]>| {
+fn talk_v4_render_maps_its_options_and_renders_at_once_or_lazily() {
+    let talk = |d: &mut Driver, el: V, o: Option<&[(&str, V)]>| {
         d.run(1, &|d, w| {
             let kept = d.kept.clone();
-            w.nums.push(5.0); // base: a string...
-            w.nums.push(0.0); // ...of length 0: not a URL
-            w.x.push(s(""));
+            w.val(&V::Undef, &kept);
             d.page(w);
             w.val(&el, &kept);
-            w.nums.push(is_el as u8 as f64);
             w.record(o, &kept);
         })
     };
+    let mut d = Driver::new();
     assert_eq!(
-        code(talk(&mut d, V::Obj("proxy"), false, None)),
+        code(talk(&mut d, V::Obj("proxy"), None)),
         ("INVALID_OPTION".into(), "element".into())
     );
+    d.search = url_pairs("commentId=c-4");
     let token = coral_token("bob", d.secs() + 3600.0);
     talk(
         &mut d,
-        V::Obj("div#talk"),
-        true,
+        V::El("div#talk"),
         Some(&[
             ("talk", s(STREAM)),
             ("asset_id", s("a-1")),
             ("auth_token", s(&token)),
-            ("lazy", V::Bool(true)),
+            ("onAuthChanged", V::Func("cb")),
         ]),
     )
     .unwrap();
     let id = d.live[0];
     d.hello(id);
     let log = d.take();
+    assert!(log.contains(&Fx::Warn(
+        "Coral.Talk.render: option `onAuthChanged` is not supported; ignored.".into()
+    )));
     let Some(Fx::Frame {
         container, attrs, ..
     }) = log.iter().find(|f| matches!(f, Fx::Frame { .. }))
     else {
         panic!("{log:?}")
     };
-    assert_eq!(*container, V::Obj("div#talk"));
+    assert_eq!(*container, V::El("div#talk"));
     assert!(attrs[0]
         .1
         .starts_with("https://stream.test/embed/stream?storyID=a-1&"));
+    assert!(attrs[0].1.ends_with("&commentID=c-4"), "{}", attrs[0].1);
     let config = &Driver::posts(&log, id)[0];
     assert_eq!(
         (config["t"].as_str(), config["accessToken"].as_str()),
         (Some("config"), Some(token.as_str()))
     );
+    // `lazy: true`: when the element nears the viewport.
+    let mut d = Driver::new();
+    talk(
+        &mut d,
+        V::El("div#talk"),
+        Some(&[("talk", s(STREAM)), ("lazy", V::Bool(true))]),
+    )
+    .unwrap();
+    let log = d.take();
+    assert!(log.iter().any(|f| matches!(f, Fx::Observe { .. })));
+    assert!(!log.iter().any(|f| matches!(f, Fx::Frame { .. })));
 }

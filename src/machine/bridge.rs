@@ -8,13 +8,48 @@
 use alloc::{string::String, vec::Vec};
 
 use crate::options::integer_string;
-use crate::protocol::{From, Msg};
+use crate::protocol::{From, Msg, Record, RecordMut};
 
-use super::effect::{object, Arg, Effects, Listen};
-use super::input::{Page, Rec, Ref};
+use super::effect::{object, Arg, Effects, Listen, Query};
+use super::input::{Answer, Page, Rec, Ref};
 use super::page;
 use super::state::{Core, TimerKind};
 use super::{Answers, Stop};
+
+/// The stream's comment count event.
+const COUNT: &str = "count.comments";
+
+/// A `count.comments` event's `{number, text, storyID, storyURL}` for the
+/// page's badges of that story, by id and by URL: handed to the count
+/// script's `CoralCount.setCount` in its own batch format, so the badges
+/// change at once with the script's markup (Coral's
+/// `withLiveCommentCount`). The script's global is read as `window`'s own
+/// data property: a page element named `CoralCount` is not it.
+fn live_counts(fx: &mut Effects, d: &Rec) {
+    let Some(number) = d.get_num("number") else {
+        return;
+    };
+    let text = d.get_str("text");
+    let mut json = String::from("{\"counts\":[");
+    let mut first = true;
+    for (key, field) in [("id", "storyID"), ("url", "storyURL")] {
+        let Some(story) = d.get_str(field).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if !core::mem::replace(&mut first, false) {
+            json.push(',');
+        }
+        let mut o = super::effect::JsonObject::new(&mut json);
+        o.set_str(key, &story);
+        o.set_num("count", number);
+        if let Some(t) = &text {
+            o.set_str("text", t);
+        }
+        o.close();
+    }
+    json.push_str("]}");
+    fx.global("CoralCount", "setCount", &json);
+}
 
 /// How long after the iframe's `load` a silent stream counts as
 /// unreachable. Generous, so a slow connection is not reported as a
@@ -71,35 +106,77 @@ impl Core {
             .iter()
             .filter_map(|rec| Msg::decode(rec, From::Stream).map(|m| (m, rec)))
             .collect();
-        let page = match msgs.iter().any(|(m, _)| matches!(m, Msg::Permalink { .. })) {
-            true => answers.page()?,
-            false => Page::default(),
-        };
+        let mut page = None;
+        let mut counts = Vec::new();
+        for (msg, rec) in &msgs {
+            match msg {
+                Msg::Permalink { .. } if page.is_none() => page = Some(answers.page()?),
+                // The count: its fields are read for the page's badges.
+                Msg::Event {
+                    name,
+                    data: Some(_),
+                } if name == COUNT => {
+                    if let Some(d) = rec.entry("data") {
+                        if let Answer::Rec(r) = answers.ask(Query::Record(d.x))? {
+                            counts.push(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let page = page.unwrap_or_default();
+        let mut counts = counts.into_iter();
         for (msg, rec) in msgs {
-            self.on_message(fx, id, msg, rec, &page);
+            let count = match &msg {
+                Msg::Event {
+                    name,
+                    data: Some(_),
+                } if name == COUNT => counts.next(),
+                _ => None,
+            };
+            self.on_message(fx, id, msg, rec, &page, count);
         }
         Ok(())
     }
 
-    /// A valid message from the stream.
-    fn on_message(&mut self, fx: &mut Effects, id: u32, msg: Msg<Ref>, rec: &Rec, page: &Page) {
+    /// A valid message from the stream (`count`: the fields of a
+    /// `count.comments` event's data).
+    fn on_message(
+        &mut self,
+        fx: &mut Effects,
+        id: u32,
+        msg: Msg<Ref>,
+        rec: &Rec,
+        page: &Page,
+        count: Option<Rec>,
+    ) {
         let Some(e) = self.embed_mut(id) else { return };
         match msg {
             Msg::Ready => {
                 fx.style(id, "visibility", "");
                 if !core::mem::replace(&mut e.ready_fired, true) {
-                    self.emit(fx, id, "ready", Arg::None);
+                    self.emit(fx, id, "ready", &[], false);
                 }
             }
             Msg::Event { name, .. } if name == "tokenExpired" => self.token_expired(fx, id),
+            // Coral's deprecated network events only with
+            // `enableDeprecatedEvents`, whatever the stream sends.
+            Msg::Event { name, .. }
+                if !e.opts.enable_deprecated_events
+                    && ["mutation.", "fetch.", "subscription."]
+                        .iter()
+                        .any(|p| name.starts_with(p)) => {}
             Msg::Event { name, data } => {
+                if let Some(c) = count {
+                    live_counts(fx, &c);
+                }
                 // The payload stays a JS value: the listeners get the
                 // stream's own object.
-                let data = match (data, rec.entry("data")) {
-                    (Some(_), Some(d)) => Arg::Input(d.x),
-                    _ => Arg::None,
+                match (data, rec.entry("data")) {
+                    (Some(_), Some(d)) => self.emit(fx, id, &name, &[Arg::Input(d.x)], false),
+                    _ => self.emit(fx, id, &name, &[], false),
                 };
-                self.emit(fx, id, &name, data);
             }
             Msg::Height { px } => {
                 // `f64::ceil` is std-only; px is within 0..=MAX_HEIGHT.
@@ -116,7 +193,7 @@ impl Core {
                 } else {
                     "{\"loggedIn\":false}"
                 };
-                self.emit(fx, id, "authState", Arg::Json(data));
+                self.emit(fx, id, "authState", &[Arg::Json(data)], false);
             }
             Msg::Permalink { comment_id } => {
                 // The reader opened (or closed) a permalink: record it in
@@ -166,10 +243,10 @@ impl Core {
         fx.log(true, &m);
         let mut data = String::new();
         let mut o = super::effect::JsonObject::new(&mut data);
-        crate::protocol::RecordMut::set_str(&mut o, "code", "STREAM_UNREACHABLE");
-        crate::protocol::RecordMut::set_str(&mut o, "message", &m);
+        o.set_str("code", "STREAM_UNREACHABLE");
+        o.set_str("message", &m);
         o.close();
-        self.emit(fx, id, "error", Arg::Json(&data));
+        self.emit(fx, id, "error", &[Arg::Json(&data)], false);
     }
 
     /// `showPermalink` for the `commentID` the embed started with.
@@ -177,7 +254,13 @@ impl Core {
         let Some(e) = self.embed_mut(id) else { return };
         e.soon = false;
         if let Some(c) = e.opts.comment_id.clone() {
-            self.emit(fx, id, "showPermalink", Arg::Json(&object("commentID", &c)));
+            self.emit(
+                fx,
+                id,
+                "showPermalink",
+                &[Arg::Json(&object("commentID", &c))],
+                false,
+            );
         }
     }
 

@@ -31,10 +31,10 @@ pub enum Op {
     Ask = 4,
     /// `[5, embed]`: the loader's handle learns its embed id.
     Bind = 5,
-    /// `[6, embed, why, tag, f, tag, v, tag, v]`: call the function `f`
-    /// with up to two arguments (each a tag and a value, see [`ArgTag`]);
-    /// if it throws, `console.error(why, error)`. Skipped once the embed is
-    /// gone.
+    /// `[6, embed, why, event, tag, f, tag, v, …]`: call the function `f`
+    /// with the arguments that follow (each a tag and a value, see
+    /// [`ArgTag`]) and `this` = `{event}` (`undefined` when `event` is
+    /// `""`); if it throws, `console.error(why, error)`.
     Call = 6,
     /// `[7, x, slot]`: keep the input's value `x` in `slot`.
     Keep = 7,
@@ -59,8 +59,9 @@ pub enum Op {
     Post = 13,
     /// `[14, embed, timer, ms]`: (re)start a timer; `ms` < 0 clears it.
     Timer = 14,
-    /// `[15, embed, container slot, rootMargin]`: observe the container
-    /// (an `IntersectionObserver`); `rootMargin` `""` disconnects.
+    /// `[15, embed, container slot, rootMargin, root slot]`: observe the
+    /// container (an `IntersectionObserver` whose root is the element in
+    /// `root slot`, or the viewport for 0); `rootMargin` `""` disconnects.
     Observe = 15,
     /// `[16, url]`: `history.pushState(null, "", url)`.
     Push = 16,
@@ -70,6 +71,15 @@ pub enum Op {
     /// `[18, embed]`: once these effects are applied, run
     /// `Continue {embed}`.
     Continue = 18,
+    /// `[19, slot, …]`: the call returns an array of these kept values.
+    ReturnSlots = 19,
+    /// `[20, [[name, value], …]]`: append a `<script>` with these
+    /// attributes to the document's `<head>`.
+    Script = 20,
+    /// `[21, global, method, json]`: if `window`'s own data property
+    /// `global` has an own data property `method` that is a function, call
+    /// it on `global` with `json`.
+    Global = 21,
 }
 
 /// The argument kinds of a [`Op::Call`].
@@ -133,6 +143,9 @@ pub enum Query {
     Replace(String),
     /// This token string, decoded (an [`crate::machine::Answer::Token`]).
     Claims(String),
+    /// The own data properties of the input's value `x` (an
+    /// [`crate::machine::Answer::Rec`]).
+    Record(u32),
     /// A fresh login nonce, stored in `sessionStorage` (a string, or
     /// `undefined` if that failed).
     NewNonce,
@@ -150,6 +163,7 @@ impl Query {
             Query::Claims(_) => 3,
             Query::NewNonce => 4,
             Query::Page => 5,
+            Query::Record(_) => 6,
         }
     }
 }
@@ -241,6 +255,7 @@ impl Effects {
         self.num(q.number() as i64);
         match q {
             Query::Find(s) | Query::Replace(s) | Query::Claims(s) => self.text(s),
+            Query::Record(x) => self.num(*x as i64),
             Query::TakeNonce | Query::NewNonce | Query::Page => {}
         }
         self.end();
@@ -251,13 +266,16 @@ impl Effects {
         self.embed_op(Op::Bind, embed);
     }
 
-    /// Calls the function `f` (a kept or an input value) for embed `embed`;
-    /// `why` is logged with the error if it throws.
-    pub fn call(&mut self, embed: u32, f: Arg, why: &str, args: [Arg; 2]) {
+    /// Calls the function `f` (a kept or an input value) for embed `embed`
+    /// with `this.event` = `event`; `why` is logged with the error if it
+    /// throws.
+    pub fn call(&mut self, embed: u32, f: Arg, why: &str, event: &str, args: &[Arg]) {
         self.start(Op::Call);
         self.num(embed as i64);
         self.text(why);
-        for a in [f, args[0], args[1]] {
+        self.text(event);
+        for a in core::iter::once(&f).chain(args) {
+            let a = *a;
             let (tag, n) = match a {
                 Arg::None => break,
                 Arg::Json(j) => {
@@ -299,17 +317,8 @@ impl Effects {
         self.start(Op::Frame);
         self.num(embed as i64);
         self.num(container as i64);
-        self.out.push_str(",[");
-        for (i, (k, v)) in attrs.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.out.push('[');
-            push_json_str(&mut self.out, k);
-            self.text(v);
-            self.out.push(']');
-        }
-        self.out.push(']');
+        self.out.push(',');
+        push_pairs(&mut self.out, attrs);
         self.text(css);
         self.end();
     }
@@ -363,12 +372,40 @@ impl Effects {
         self.end();
     }
 
-    /// Observes the container (`margin` empty: stops observing).
-    pub fn observe(&mut self, embed: u32, container: u32, margin: &str) {
+    /// Observes the container within `root` (a slot; 0: the viewport);
+    /// `margin` empty stops observing.
+    pub fn observe(&mut self, embed: u32, container: u32, margin: &str, root: u32) {
         self.start(Op::Observe);
         self.num(embed as i64);
         self.num(container as i64);
         self.text(margin);
+        self.num(root as i64);
+        self.end();
+    }
+
+    /// The call returns the kept values in `slots`, as an array.
+    pub fn ret_slots(&mut self, slots: &[u32]) {
+        self.start(Op::ReturnSlots);
+        for s in slots {
+            self.num(*s as i64);
+        }
+        self.end();
+    }
+
+    /// Appends a `<script>` with these attributes to `<head>`.
+    pub fn script(&mut self, attrs: &[(&str, &str)]) {
+        self.start(Op::Script);
+        self.out.push(',');
+        push_pairs(&mut self.out, attrs);
+        self.end();
+    }
+
+    /// Calls `window[global][method](json)`, own data properties only.
+    pub fn global(&mut self, global: &str, method: &str, json: &str) {
+        self.start(Op::Global);
+        self.text(global);
+        self.text(method);
+        self.raw(json);
         self.end();
     }
 
@@ -394,6 +431,22 @@ impl Effects {
         self.num(n as i64);
         self.end();
     }
+}
+
+/// Appends `[[name, value], …]`.
+fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
+    out.push('[');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_json_str(out, k);
+        out.push(',');
+        push_json_str(out, v);
+        out.push(']');
+    }
+    out.push(']');
 }
 
 /// Appends the decimal digits of `n` (no `core::fmt`, no allocation).

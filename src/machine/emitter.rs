@@ -1,6 +1,13 @@
-//! The publisher's event bus of each embed: adding and removing listeners,
-//! and emitting (each listener becomes one [`Op::Call`] effect, made from a
-//! snapshot of the bus, as EventEmitter2 does).
+//! EventEmitter2's methods on an embed (whose handle is also the emitter
+//! the `events` option receives; Coral creates it with `{wildcard: true,
+//! delimiter: "."}`), and emitting. The matching rules live in
+//! [`crate::events`]; here the arguments are checked, the embed's bus is
+//! changed, and each listener to call becomes one [`Op::Call`] effect, made
+//! from a snapshot of the bus as EventEmitter2 does. Listener slots are
+//! let go of once no embed holds them.
+//!
+//! `emit` is the publisher's own: it reaches this page's listeners and is
+//! never sent to the stream.
 //!
 //! [`Op::Call`]: super::effect::Op::Call
 
@@ -9,8 +16,8 @@ use alloc::{string::String, vec::Vec};
 use crate::error::{Code, Error, Result};
 use crate::protocol::{Val, MAX_EVENT_NAME};
 
-use super::effect::{Arg, Effects};
-use super::input::Ref;
+use super::effect::{push_json_str, Arg, Effects};
+use super::input::{method::*, Value};
 use super::state::Core;
 
 /// `NOT_MOUNTED` for a method of an embed that is gone.
@@ -18,113 +25,142 @@ pub fn removed() -> Error {
     Error::new(Code::NotMounted, &["this stream embed was removed."])
 }
 
-/// An event name argument: a non-empty string of bounded length.
-fn event_name(v: &Val<Ref>) -> Result<&str> {
-    match v {
-        Val::Str(n) if !n.is_empty() && n.len() <= MAX_EVENT_NAME => Ok(n),
-        _ => Err(Error::new(
-            Code::InvalidArgument,
-            &["event name must be a non-empty string."],
-        )),
+fn invalid(what: &str) -> Error {
+    Error::new(Code::InvalidArgument, &[what])
+}
+
+/// Argument `i`.
+fn arg(args: &[Value], i: usize) -> &Val<crate::machine::Ref> {
+    match args.get(i) {
+        Some(v) => &v.val,
+        None => &Val::Missing,
     }
 }
 
-/// A listener argument: a function.
-fn listener(v: &Val<Ref>) -> Result<Ref> {
+/// The slot of a function argument that the page already holds (0: not a
+/// function, or one no embed holds).
+fn slot_of(v: &Val<crate::machine::Ref>) -> Option<u32> {
     match v {
-        Val::Func(r) => Ok(*r),
-        _ => Err(Error::new(
-            Code::InvalidArgument,
-            &["event listener must be a function."],
-        )),
+        Val::Func(r) => Some(r.slot),
+        _ => None,
     }
 }
 
 impl Core {
-    /// Calls embed `id`'s listeners for `name` with `data` (`onAny`
-    /// listeners get the name first). A listener that throws is reported on
-    /// the console; the others still run.
-    pub fn emit(&mut self, fx: &mut Effects, id: u32, name: &str, data: Arg) {
-        let Some(e) = self.embed_mut(id) else { return };
-        let targets = e.bus.targets(name);
-        let mut why = String::from("Coral: a listener for `");
-        why.push_str(name);
-        why.push_str("` threw:");
-        for t in &targets {
-            let args = if t.any {
-                [Arg::Str(name), data]
-            } else {
-                [data, Arg::None]
-            };
-            fx.call(id, Arg::Slot(t.f), &why, args);
-        }
-        // `once` listeners are gone from the bus now.
-        for t in targets {
-            self.release(fx, t.f);
-        }
-    }
-
-    /// `on(name, f)` (`once`: removed after its first call).
-    pub fn on(
+    /// Calls embed `id`'s listeners for `name` with `values` (`onAny`
+    /// listeners get the name first; `this.event` is the name). A
+    /// listener that throws is reported on the console; the others still
+    /// run. `both`: the wildcards of `name` match too (the publisher's own
+    /// `emit`; names from the stream are literal). Returns whether any
+    /// listener was called.
+    pub fn emit(
         &mut self,
         fx: &mut Effects,
         id: u32,
-        name: &Val<Ref>,
-        f: &Val<Ref>,
-        once: bool,
-    ) -> Result<()> {
-        let name = event_name(name)?;
-        let f = listener(f)?;
+        name: &str,
+        values: &[Arg],
+        both: bool,
+    ) -> bool {
+        let Some(e) = self.embed_mut(id) else {
+            return false;
+        };
+        let targets = e.bus.targets(name, both);
+        let mut why = String::from("Coral: a listener for `");
+        why.push_str(name);
+        why.push_str("` threw:");
+        let mut all = Vec::with_capacity(values.len() + 1);
+        all.push(Arg::Str(name));
+        all.extend_from_slice(values);
+        for t in &targets {
+            let args = if t.any { &all[..] } else { values };
+            fx.call(id, Arg::Slot(t.f), &why, name, args);
+        }
+        // `once` and `many` listeners may be gone from the bus now.
+        for t in &targets {
+            self.release(fx, t.f);
+        }
+        !targets.is_empty()
+    }
+
+    /// Runs EventEmitter2 method `m` with `args` on embed `id`.
+    pub fn emitter(&mut self, fx: &mut Effects, id: u32, m: u8, args: &[Value]) -> Result<()> {
         self.embed(id).ok_or_else(removed)?;
-        let slot = self.keep(fx, f);
-        if let Some(e) = self.embed_mut(id) {
-            if once {
-                e.bus.once(name, slot);
-            } else {
-                e.bus.on(name, slot);
+        let any = matches!(
+            m,
+            ON_ANY | OFF_ANY | PREPEND_ANY | LISTENERS_ANY | EVENT_NAMES
+        ) || (m == REMOVE_ALL && *arg(args, 0) == Val::Missing);
+        let name = match (any, arg(args, 0)) {
+            (true, _) => None,
+            (false, Val::Str(n)) if !n.is_empty() && n.len() <= MAX_EVENT_NAME => Some(n.as_str()),
+            _ => return Err(invalid("event name must be a non-empty string.")),
+        };
+        match m {
+            OFF | OFF_ANY | REMOVE_ALL => {
+                let Some(e) = self.embed_mut(id) else {
+                    return Ok(());
+                };
+                let before: Vec<u32> = e.bus.each().map(|(_, f)| *f).collect();
+                // A non-function removes nothing (`offAny()`: every one).
+                let f = slot_of(arg(args, (m == OFF) as usize));
+                match (m, name) {
+                    (REMOVE_ALL, _) => e.bus.remove_all(name),
+                    (_, Some(n)) => {
+                        if let Some(f) = f.filter(|f| *f != 0) {
+                            e.bus.off(n, &f);
+                        }
+                    }
+                    _ => e.bus.off_any(f.as_ref()),
+                }
+                for slot in before {
+                    self.release(fx, slot);
+                }
             }
-        }
-        Ok(())
-    }
-
-    /// `off(name, f)`.
-    pub fn off(&mut self, fx: &mut Effects, id: u32, name: &Val<Ref>, f: &Val<Ref>) -> Result<()> {
-        let name = event_name(name)?;
-        let e = self.embed_mut(id).ok_or_else(removed)?;
-        if let Val::Func(r) = f {
-            if r.slot != 0 && e.bus.off(name, &r.slot) {
-                self.release(fx, r.slot);
+            LISTENERS | LISTENERS_ANY => {
+                if let Some(e) = self.embed(id) {
+                    fx.ret_slots(&e.bus.listeners(name));
+                }
             }
-        }
-        Ok(())
-    }
-
-    /// `onAny(f)`.
-    pub fn on_any(&mut self, fx: &mut Effects, id: u32, f: &Val<Ref>) -> Result<()> {
-        let f = listener(f)?;
-        self.embed(id).ok_or_else(removed)?;
-        let slot = self.keep(fx, f);
-        if let Some(e) = self.embed_mut(id) {
-            e.bus.on_any(slot);
-        }
-        Ok(())
-    }
-
-    /// `offAny(f)`, or every `onAny` listener when `f` is not a function.
-    pub fn off_any(&mut self, fx: &mut Effects, id: u32, f: &Val<Ref>) -> Result<()> {
-        let e = self.embed_mut(id).ok_or_else(removed)?;
-        let before: Vec<u32> = e
-            .bus
-            .each()
-            .filter(|(any, _)| *any)
-            .map(|(_, f)| *f)
-            .collect();
-        match f {
-            Val::Func(r) => e.bus.off_any(Some(&r.slot)),
-            _ => e.bus.off_any(None),
-        }
-        for slot in before {
-            self.release(fx, slot);
+            EVENT_NAMES => {
+                let mut json = String::from("[");
+                if let Some(e) = self.embed(id) {
+                    for (i, n) in e.bus.event_names().iter().enumerate() {
+                        if i > 0 {
+                            json.push(',');
+                        }
+                        push_json_str(&mut json, n);
+                    }
+                }
+                json.push(']');
+                fx.ret(&json);
+            }
+            EMIT => {
+                let values: Vec<Arg> = args.iter().skip(1).map(|v| Arg::Input(v.x)).collect();
+                let ran = self.emit(fx, id, name.unwrap_or_default(), &values, true);
+                fx.ret(if ran { "true" } else { "false" });
+            }
+            _ => {
+                // on, once, many, onAny and their prepend forms.
+                let counted = matches!(m, MANY | PREPEND_MANY);
+                let times = match m {
+                    ONCE | PREPEND_ONCE => 1,
+                    // `as` saturates: 2.5 → 2.
+                    _ if counted => match arg(args, 1) {
+                        Val::Num(n) if *n >= 1.0 => *n as u32,
+                        _ => return Err(invalid("many(name, n, f) needs a number n ≥ 1.")),
+                    },
+                    _ => 0,
+                };
+                let Val::Func(f) = *arg(args, !any as usize + counted as usize) else {
+                    return Err(invalid("event listener must be a function."));
+                };
+                let prepend = matches!(m, PREPEND | PREPEND_ONCE | PREPEND_MANY | PREPEND_ANY);
+                let slot = self.keep(fx, f);
+                if let Some(e) = self.embed_mut(id) {
+                    e.bus.add(name, slot, times, prepend);
+                }
+                // A pattern the bus ignores (`a.**.**`) keeps nothing.
+                self.release(fx, slot);
+            }
         }
         Ok(())
     }

@@ -23,6 +23,8 @@ pub struct Ref {
     pub x: u32,
     /// Persistent slot, or 0.
     pub slot: u32,
+    /// The value is a DOM `Element`.
+    pub element: bool,
 }
 
 /// One own data property of a record.
@@ -33,6 +35,16 @@ pub struct Entry {
     /// Its value (an accessor reads as an opaque value with no `x`).
     pub val: Val<Ref>,
     /// The value's position among the input's values.
+    pub x: u32,
+}
+
+/// A value of the current input, with its position among the input's
+/// values (a method's argument).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    /// The value.
+    pub val: Val<Ref>,
+    /// Its position among the input's values.
     pub x: u32,
 }
 
@@ -143,41 +155,67 @@ pub struct Page {
     pub canonical: Option<String>,
     /// Whether the browser has `IntersectionObserver`.
     pub observer: bool,
+    /// Whether the page has `.coral-count` elements.
+    pub counts: bool,
+    /// Whether the page has a `script.coral-script` (a count script).
+    pub count_script: bool,
 }
 
-/// An embed handle's method, by the number the loader uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Method {
+/// An embed handle's methods, by the number the loader uses (its
+/// `METHODS` order; 0–3, 9 and 20 are the embed's own, the rest
+/// EventEmitter2's).
+pub mod method {
     /// `render()`.
-    Render = 0,
+    pub const RENDER: u8 = 0;
     /// `remove()`.
-    Remove = 1,
+    pub const REMOVE: u8 = 1;
     /// `login(token)`.
-    Login = 2,
+    pub const LOGIN: u8 = 2;
     /// `logout()`.
-    Logout = 3,
-    /// `on(name, f)`.
-    On = 4,
-    /// `off(name, f)`.
-    Off = 5,
+    pub const LOGOUT: u8 = 3;
+    /// `on(name, f)` (and `addListener`).
+    pub const ON: u8 = 4;
+    /// `off(name, f)` (and `removeListener`).
+    pub const OFF: u8 = 5;
     /// `once(name, f)`.
-    Once = 6,
+    pub const ONCE: u8 = 6;
     /// `onAny(f)`.
-    OnAny = 7,
-    /// `offAny(f?)`.
-    OffAny = 8,
+    pub const ON_ANY: u8 = 7;
+    /// `offAny([f])`.
+    pub const OFF_ANY: u8 = 8;
     /// `handleLoginCallback()`.
-    HandleLoginCallback = 9,
+    pub const HANDLE_LOGIN_CALLBACK: u8 = 9;
+    /// `prependListener(name, f)`.
+    pub const PREPEND: u8 = 10;
+    /// `prependOnceListener(name, f)`.
+    pub const PREPEND_ONCE: u8 = 11;
+    /// `many(name, n, f)`.
+    pub const MANY: u8 = 12;
+    /// `prependMany(name, n, f)`.
+    pub const PREPEND_MANY: u8 = 13;
+    /// `prependAny(f)`.
+    pub const PREPEND_ANY: u8 = 14;
+    /// `removeAllListeners([name])`.
+    pub const REMOVE_ALL: u8 = 15;
+    /// `listeners(name)`.
+    pub const LISTENERS: u8 = 16;
+    /// `listenersAny()`.
+    pub const LISTENERS_ANY: u8 = 17;
+    /// `eventNames()`.
+    pub const EVENT_NAMES: u8 = 18;
+    /// `emit(name, ...args)`.
+    pub const EMIT: u8 = 19;
     /// The getter `rendered`.
-    Rendered = 10,
+    pub const RENDERED: u8 = 20;
+    /// The page dropped the handle (the loader's `FinalizationRegistry`).
+    pub const FREE: u8 = 98;
     /// `Coral.createLoginNonce()` (no embed).
-    CreateLoginNonce = 11,
+    pub const CREATE_LOGIN_NONCE: u8 = 99;
 }
 
-/// The loader's method names, in [`Method`] order (`js/loader.js`'s
-/// `METHODS` must list the same names: a test compares them).
-pub const METHODS: [&str; 10] = [
+/// The loader's method names, by number (`js/loader.js`'s `METHODS` must
+/// list the same names: a test compares them).
+pub const METHODS: [&str; 20] = [
     "render",
     "remove",
     "login",
@@ -188,30 +226,17 @@ pub const METHODS: [&str; 10] = [
     "onAny",
     "offAny",
     "handleLoginCallback",
+    "prependListener",
+    "prependOnceListener",
+    "many",
+    "prependMany",
+    "prependAny",
+    "removeAllListeners",
+    "listeners",
+    "listenersAny",
+    "eventNames",
+    "emit",
 ];
-
-impl Method {
-    /// The method numbered `n`, if any.
-    pub fn from_number(n: f64) -> Option<Method> {
-        use Method::*;
-        [
-            Render,
-            Remove,
-            Login,
-            Logout,
-            On,
-            Off,
-            Once,
-            OnAny,
-            OffAny,
-            HandleLoginCallback,
-            Rendered,
-            CreateLoginNonce,
-        ]
-        .into_iter()
-        .find(|m| *m as u8 as f64 == n)
-    }
-}
 
 /// What happened, as plain data.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,13 +249,11 @@ pub enum Input {
     Call {
         /// The embed.
         embed: u32,
-        /// Which method.
-        method: Method,
-        /// First argument.
-        a: Val<Ref>,
-        /// Second argument.
-        b: Val<Ref>,
-        /// `login`'s token, decoded, if `a` is a string.
+        /// Which method (see [`method`]).
+        method: u8,
+        /// The arguments.
+        args: Vec<Value>,
+        /// `login`'s token, decoded, if its argument is a string.
         token: Option<Token>,
     },
     /// A `message` on the page's window.
@@ -302,8 +325,8 @@ pub struct Create {
     pub options: Option<Rec>,
     /// The URL `embed.js` (or `embed.mjs`) came from, if known.
     pub base: Option<String>,
-    /// Talk v4: the element (its value, and whether it is an `Element`).
-    pub element: Option<(Val<Ref>, bool)>,
+    /// Talk v4: the element.
+    pub element: Option<Val<Ref>>,
     /// The page's address.
     pub page: Page,
 }
@@ -317,4 +340,6 @@ pub enum Answer {
     Token(Token),
     /// The page's address.
     Page(Page),
+    /// An object's own data properties.
+    Rec(Rec),
 }

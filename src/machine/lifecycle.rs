@@ -7,7 +7,7 @@
 //! ([`Stop::Ask`]: the input runs again with the answer), and changes state
 //! only afterwards, so running an input again is harmless.
 
-use alloc::{borrow::ToOwned, boxed::Box, vec::Vec};
+use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
 
 use crate::error::{Code, Error};
 use crate::options::{origin_of, parse};
@@ -27,13 +27,17 @@ use super::{Answers, Stop};
 const FRAME_CSS: &str =
     "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden";
 
-/// Talk v4's option names and ours.
-const TALK: [(&str, &str); 5] = [
+/// Talk v4's option names and ours (coralproject/talk v4.12.1,
+/// `client/coral-embed/src/`). Every other Talk v4 option (`onAuthChanged`,
+/// plugin settings, `talkStaticUrl`, …) is named in one warning and
+/// ignored: `events` and the `authState` event replace `onAuthChanged`.
+const TALK: [(&str, &str); 6] = [
     ("talk", "rootURL"),
     ("asset_id", "storyID"),
     ("asset_url", "storyURL"),
     ("auth_token", "accessToken"),
     ("events", "events"),
+    ("lazy", "autoRender"),
 ];
 
 /// A login-callback token that passed every check, with its `exp`.
@@ -55,17 +59,33 @@ impl Core {
             element,
             page,
         } = input;
-        let talk = element.is_some();
-        let rec = match (&element, options) {
-            (Some((_, false)), _) => {
-                return Err(Error::invalid_option("element", "a DOM element").into())
+        let mut warnings = Vec::new();
+        let (rec, container) = match (element, options) {
+            (Some(Val::Other(r)), o) if r.element => {
+                (talk_options(o.as_ref(), &page, &mut warnings), Some(r))
             }
-            (Some(_), o) => talk_options(o.as_ref()),
-            (None, Some(o)) => o,
+            (Some(_), _) => return Err(Error::invalid_option("element", "a DOM element").into()),
+            (None, Some(o)) => (o, None),
             (None, None) => return Err(Error::invalid_option("config", "an object").into()),
         };
+        // Talk v4 renders at once unless `lazy`.
+        let talk = container.is_some() && rec.entry("autoRender").is_none();
         let mut opts = Box::new(parse(&rec)?);
+        let scroll = match opts.custom_scroll_container.take() {
+            Some(r) if !r.element => {
+                return Err(Error::invalid_option("customScrollContainer", "a DOM element").into())
+            }
+            r => r,
+        };
         let root = match (opts.root_url.take(), base.as_deref().and_then(origin_of)) {
+            // Scheme-relative (`//host`, as in Coral's docs): the page's
+            // scheme.
+            (Some(r), _) if r.starts_with("//") => {
+                let scheme = page.origin.split("//").next().filter(|s| s.ends_with(':'));
+                let mut abs = String::from(scheme.unwrap_or("https:"));
+                abs.push_str(&r);
+                abs
+            }
             (Some(r), _) => r,
             (None, Some(origin)) => origin,
             (None, None) => {
@@ -76,9 +96,8 @@ impl Core {
                 .into())
             }
         };
-        let container = match element {
-            Some((Val::Other(r), _)) => r,
-            Some(_) => return Err(Error::invalid_option("element", "a DOM element").into()),
+        let container = match container {
+            Some(r) => r,
             None => match answers.ask(Query::Find(opts.id.clone()))? {
                 Answer::Val(Val::Other(r)) => r,
                 _ => {
@@ -91,8 +110,12 @@ impl Core {
             },
         };
         // Nothing can fail from here on.
-        for w in core::mem::take(&mut opts.warnings) {
+        warnings.append(&mut opts.warnings);
+        for w in warnings {
             fx.log(false, &w);
+        }
+        if opts.story_id.is_none() {
+            opts.story_id = page::query_param(&page, "storyID");
         }
         if opts.story_url.is_none() {
             opts.story_url = Some(page::story_url(&page));
@@ -100,9 +123,21 @@ impl Core {
         if opts.comment_id.is_none() {
             opts.comment_id = page::query_param(&page, "commentID");
         }
+        // The page shows comment counts: add the count script once, as
+        // Coral's embed does (it fills `.coral-count` elements).
+        if page.counts && !core::mem::replace(&mut self.counts_injected, true) && !page.count_script
+        {
+            let mut src = root.clone();
+            src.push_str("/assets/js/count.js");
+            fx.script(&[("class", "coral-script"), ("src", &src)]);
+        }
         let id = self.next_id;
         self.next_id = id.wrapping_add(1);
         let container = self.keep(fx, container);
+        let scroll = match scroll {
+            Some(r) => self.keep(fx, r),
+            None => 0,
+        };
         let refresh = match opts.refresh_access_token.take() {
             Some(r) => self.keep(fx, r),
             None => 0,
@@ -115,6 +150,7 @@ impl Core {
             root,
             origin,
             container,
+            scroll,
             bus: Default::default(),
             session: Session {
                 refresh,
@@ -137,7 +173,8 @@ impl Core {
                 id,
                 Arg::Input(x),
                 "Coral: the `events` callback threw:",
-                [Arg::Handle(id), Arg::None],
+                "",
+                &[Arg::Handle(id)],
             );
         }
         fx.cont(id);
@@ -186,7 +223,7 @@ impl Core {
         e.opts.access_token = None;
         let permalink = e.opts.comment_id.is_some();
         let eager = permalink || !observer;
-        let (auto_render, container) = (e.opts.auto_render, e.container);
+        let (auto_render, container, scroll) = (e.opts.auto_render, e.container, e.scroll);
         match initial {
             // A stale or broken token in the options must not kill the
             // stream (Coral #4270): start signed out and tell the publisher.
@@ -216,25 +253,29 @@ impl Core {
             fx.timer(id, TimerKind::Permalink as u8, 0);
         }
         if talk || (auto_render && eager) {
-            self.render(fx, id).map_err(Stop::Throw)?;
+            self.render(fx, id, now).map_err(Stop::Throw)?;
         } else if auto_render {
             if let Some(e) = self.embed_mut(id) {
                 e.lazy = true;
             }
-            fx.observe(id, container, "100px");
+            fx.observe(id, container, "100px", scroll);
         }
         Ok(())
     }
 
     /// `render()`: creates the iframe and starts listening for its hello
     /// (no-op if rendered).
-    pub fn render(&mut self, fx: &mut Effects, id: u32) -> Result<(), Error> {
+    pub fn render(&mut self, fx: &mut Effects, id: u32, now: f64) -> Result<(), Error> {
         let e = self.embed_mut(id).ok_or_else(removed)?;
         if e.mounted {
             return Ok(());
         }
         if core::mem::replace(&mut e.lazy, false) {
-            fx.observe(id, 0, "");
+            fx.observe(id, 0, "", 0);
+        }
+        // Mounted again after `remove()`: the token's timer runs again.
+        if let (None, Some(due)) = (e.session.timer_at, e.session.due) {
+            super::session::arm(fx, id, &mut e.session, due, now);
         }
         let mut params = Vec::new();
         let o = &e.opts;
@@ -267,33 +308,51 @@ impl Core {
         Ok(())
     }
 
-    /// `remove()`: frees everything of embed `id`. Throws `NOT_MOUNTED` if
-    /// it was never rendered nor scheduled (as Coral does).
+    /// `remove()`: unmounts embed `id` as Coral does. The iframe with its
+    /// listeners and port, a pending lazy render and the embed's timers go;
+    /// its options, listeners and token stay, so `render()` mounts it again
+    /// (single-page apps). Throws `NOT_MOUNTED` if it is neither mounted
+    /// nor scheduled.
     pub fn remove(&mut self, fx: &mut Effects, id: u32) -> Result<(), Error> {
-        let Some(pos) = self
-            .embeds
-            .iter()
-            .position(|e| e.id == id && (e.mounted || e.lazy))
-        else {
+        let Some(e) = self.embed_mut(id).filter(|e| e.mounted || e.lazy) else {
             return Err(Error::new(
                 Code::NotMounted,
                 &["this stream embed is not mounted."],
             ));
         };
-        let e = self.embeds.swap_remove(pos);
         fx.unmount(id);
-        let mut slots: Vec<u32> = e.bus.each().map(|(_, f)| *f).collect();
-        slots.extend([e.container, e.session.token, e.session.refresh]);
-        for slot in slots {
-            self.release(fx, slot);
-        }
+        e.mounted = false;
+        e.connected = false;
+        e.lazy = false;
+        e.ready_fired = false;
+        e.error_reported = false;
+        e.watchdog = false;
+        e.soon = false;
+        e.session.timer_at = None;
+        // A pending `next` does nothing now.
+        e.session.request = e.session.request.wrapping_add(1);
         Ok(())
     }
 
+    /// The page dropped embed `id`'s handle: forget it and everything it
+    /// holds; later calls with its id throw `NOT_MOUNTED`.
+    pub fn free(&mut self, fx: &mut Effects, id: u32) {
+        let Some(pos) = self.embeds.iter().position(|e| e.id == id) else {
+            return;
+        };
+        let e = self.embeds.swap_remove(pos);
+        fx.unmount(id);
+        let mut slots: Vec<u32> = e.bus.each().map(|(_, f)| *f).collect();
+        slots.extend([e.container, e.scroll, e.session.token, e.session.refresh]);
+        for slot in slots {
+            self.release(fx, slot);
+        }
+    }
+
     /// The lazy render's observer fired.
-    pub fn on_intersect(&mut self, fx: &mut Effects, id: u32, near: bool) {
+    pub fn on_intersect(&mut self, fx: &mut Effects, id: u32, near: bool, now: f64) {
         if near && self.embed(id).is_some_and(|e| e.lazy) {
-            let _ = self.render(fx, id);
+            let _ = self.render(fx, id, now);
         }
     }
 
@@ -320,17 +379,31 @@ impl Core {
 }
 
 /// Talk v4's options under our names (own data properties only, as for
-/// `createStreamEmbed`).
-fn talk_options(o: Option<&Rec>) -> Rec {
+/// `createStreamEmbed`), with Talk v4's `?commentId=` permalink, and a
+/// warning for each option it does not map.
+fn talk_options(o: Option<&Rec>, page: &Page, warnings: &mut Vec<String>) -> Rec {
     let mut out = Vec::new();
-    for (from, to) in TALK {
-        if let Some(e) = o.and_then(|o| o.entry(from)) {
-            out.push(Entry {
-                key: to.to_owned(),
+    for e in o.map(|o| &o.0[..]).unwrap_or_default() {
+        match TALK.iter().find(|(from, _)| *from == e.key) {
+            Some((_, to)) => out.push(Entry {
+                key: (*to).to_owned(),
                 val: e.val.clone(),
                 x: e.x,
-            });
+            }),
+            None => {
+                let mut w = String::from("Coral.Talk.render: option `");
+                w.push_str(&e.key);
+                w.push_str("` is not supported; ignored.");
+                warnings.push(w);
+            }
         }
+    }
+    if let Some(c) = page::query_param(page, "commentId") {
+        out.push(Entry {
+            key: "commentID".to_owned(),
+            val: Val::Str(c),
+            x: 0,
+        });
     }
     Rec(out)
 }

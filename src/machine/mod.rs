@@ -55,7 +55,9 @@ use crate::error::{Code, Error};
 use crate::protocol::Val;
 
 pub use effect::{Effects, Query};
-pub use input::{Answer, Create, Input, Method, Page, Rec, Ref, Token};
+pub use input::{method, Answer, Create, Input, Page, Rec, Ref, Token, Value};
+
+use method::*;
 pub use session::MAX_DELAY_MS;
 pub use state::{Core, TimerKind};
 
@@ -131,10 +133,9 @@ impl Core {
             Input::Call {
                 embed,
                 method,
-                a,
-                b,
+                args,
                 token,
-            } => self.call(fx, embed, method, &a, &b, token.as_ref(), answers, now)?,
+            } => self.call(fx, embed, method, &args, token.as_ref(), answers, now)?,
             Input::WindowMessage {
                 embed,
                 origin,
@@ -145,7 +146,7 @@ impl Core {
             }
             Input::FrameLoad { embed } => self.on_frame_load(fx, embed),
             Input::PopState { embed, page } => self.on_popstate(fx, embed, &page),
-            Input::Intersect { embed, near } => self.on_intersect(fx, embed, near),
+            Input::Intersect { embed, near } => self.on_intersect(fx, embed, near, now),
             Input::Timer { embed, timer } => match timer {
                 TimerKind::Token => self.on_token_timer(fx, embed, now),
                 TimerKind::Watchdog => self.on_watchdog(fx, embed),
@@ -160,51 +161,38 @@ impl Core {
     }
 
     /// A method of an embed handle (or `Coral.createLoginNonce()`).
-    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
         fx: &mut Effects,
         id: u32,
-        method: Method,
-        a: &Val<Ref>,
-        b: &Val<Ref>,
+        m: u8,
+        args: &[Value],
         token: Option<&Token>,
         answers: &mut Answers,
         now: f64,
     ) -> Result<(), Stop> {
         let exists = self.embed(id).is_some();
-        match method {
-            Method::Render => self.render(fx, id)?,
-            Method::Remove => self.remove(fx, id)?,
-            Method::Login => {
-                if !exists {
-                    return Err(emitter::removed().into());
-                }
+        match m {
+            RENDER => self.render(fx, id, now)?,
+            REMOVE => self.remove(fx, id)?,
+            LOGIN | LOGOUT if !exists => return Err(emitter::removed().into()),
+            LOGIN => {
                 let exp = session::check_login(token, None, now)?;
                 if let Some(t) = token {
                     self.login(fx, id, t, exp, now);
                 }
             }
-            Method::Logout => {
-                if !exists {
-                    return Err(emitter::removed().into());
-                }
-                self.logout(fx, id, now);
-            }
-            Method::On => self.on(fx, id, a, b, false)?,
-            Method::Once => self.on(fx, id, a, b, true)?,
-            Method::Off => self.off(fx, id, a, b)?,
-            Method::OnAny => self.on_any(fx, id, a)?,
-            Method::OffAny => self.off_any(fx, id, a)?,
-            Method::HandleLoginCallback => {
+            LOGOUT => self.logout(fx, id, now),
+            HANDLE_LOGIN_CALLBACK => {
                 let found = self.handle_login_callback(fx, id, answers, now)?;
                 fx.ret(if found { "true" } else { "false" });
             }
-            Method::Rendered => {
+            RENDERED => {
                 let rendered = self.embed(id).is_some_and(|e| e.mounted);
                 fx.ret(if rendered { "true" } else { "false" });
             }
-            Method::CreateLoginNonce => match answers.ask(Query::NewNonce)? {
+            FREE => self.free(fx, id),
+            CREATE_LOGIN_NONCE => match answers.ask(Query::NewNonce)? {
                 Answer::Val(Val::Str(n)) => {
                     let mut json = alloc::string::String::new();
                     effect::push_json_str(&mut json, &n);
@@ -218,6 +206,8 @@ impl Core {
                     .into())
                 }
             },
+            ON..=EMIT => self.emitter(fx, id, m, args)?,
+            _ => {}
         }
         Ok(())
     }

@@ -66,7 +66,7 @@ impl Core {
             fx,
             Ref {
                 x: token.at,
-                slot: 0,
+                ..Ref::default()
             },
         );
         self.set_token(fx, id, slot, exp, now);
@@ -136,14 +136,14 @@ impl Core {
             .embed_mut(id)
             .is_some_and(|e| !core::mem::replace(&mut e.session.expired_reported, true));
         if first {
-            self.emit(fx, id, "tokenExpired", Arg::None);
+            self.emit(fx, id, "tokenExpired", &[], false);
         }
     }
 
     /// Tells the publisher a token was refused before it reached the stream.
     pub fn auth_error(&mut self, fx: &mut Effects, id: u32, err: &Error) {
         let data = object("code", err.code.as_str());
-        self.emit(fx, id, "authError", Arg::Json(&data));
+        self.emit(fx, id, "authError", &[Arg::Json(&data)], false);
         if err.code == Code::TokenExpired {
             self.token_expired(fx, id);
         }
@@ -168,7 +168,8 @@ impl Core {
             id,
             Arg::Slot(f),
             "Coral: refreshAccessToken threw:",
-            [Arg::Next(gen), Arg::None],
+            "",
+            &[Arg::Next(gen)],
         );
     }
 
@@ -196,7 +197,11 @@ impl Core {
         let token = token.filter(|t| t.len > 0);
         match token.map(|t| (t, validate(t, None, now))) {
             Some((t, Ok(exp))) => {
-                let slot = self.keep(fx, Ref { x: t.at, slot: 0 });
+                let r = Ref {
+                    x: t.at,
+                    ..Ref::default()
+                };
+                let slot = self.keep(fx, r);
                 self.set_token(fx, id, slot, exp, now);
                 let msg = Msg::RefreshAccessToken { token: None };
                 self.send(fx, id, &msg, "token", slot);
@@ -214,7 +219,7 @@ impl Core {
 }
 
 /// Starts embed `id`'s token timer for `due` (unix s).
-fn arm(fx: &mut Effects, id: u32, s: &mut super::state::Session, due: f64, now: f64) {
+pub fn arm(fx: &mut Effects, id: u32, s: &mut super::state::Session, due: f64, now: f64) {
     s.timer_at = Some(due);
     let ms = due * 1000.0 - now;
     let ms = if ms > MAX_DELAY_MS {

@@ -77,6 +77,8 @@ pub struct Embed {
     pub origin: String,
     /// Slot of the container element.
     pub container: u32,
+    /// Slot of `customScrollContainer` (0: the viewport).
+    pub scroll: u32,
     /// Publisher listeners (slots of functions).
     pub bus: Bus<u32>,
     /// Tokens.
@@ -103,6 +105,7 @@ impl Embed {
     /// Whether this embed holds `slot`.
     pub fn uses(&self, slot: u32) -> bool {
         self.container == slot
+            || self.scroll == slot
             || self.session.token == slot
             || self.session.refresh == slot
             || self.bus.each().any(|(_, f)| *f == slot)
@@ -117,6 +120,8 @@ pub struct Core {
     pub(crate) embeds: Vec<Box<Embed>>,
     pub(crate) next_id: u32,
     pub(crate) next_slot: u32,
+    /// The count script was added to the page (once per page).
+    pub(crate) counts_injected: bool,
 }
 
 impl Default for Core {
@@ -125,6 +130,7 @@ impl Default for Core {
             embeds: Vec::new(),
             next_id: 1,
             next_slot: 1,
+            counts_injected: false,
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use stream_embed::machine::{Core, Effects};
 use stream_embed::wire::Tape;
 
@@ -23,6 +23,8 @@ pub enum V {
     Func(&'static str),
     /// Any other object, by name.
     Obj(&'static str),
+    /// A DOM element, by name.
+    El(&'static str),
     /// An accessor property (its getter must never run).
     Accessor,
     /// Decoded JSON the core made (event data).
@@ -83,6 +85,7 @@ pub enum Fx {
         f: V,
         args: Vec<V>,
         why: String,
+        event: String,
     },
     Frame {
         embed: u32,
@@ -119,8 +122,11 @@ pub enum Fx {
         embed: u32,
         container: V,
         margin: String,
+        root: V,
     },
     Push(String),
+    Script(Vec<(String, String)>),
+    Global(String, String, Value),
     Unmount(u32),
     Ask(u8, Value),
 }
@@ -143,6 +149,8 @@ pub struct Driver {
     pub hash: String,
     pub canonical: String,
     pub observer: bool,
+    pub counts: bool,
+    pub count_script: bool,
     pub storage: Option<String>,
     pub storage_works: bool,
     pub replace_works: bool,
@@ -183,6 +191,7 @@ impl W {
             V::Str(_) => 5,
             V::Func(_) => 6,
             V::Accessor => 8,
+            V::El(_) => 9,
             _ => 7,
         };
         self.nums.push(tag as f64);
@@ -268,6 +277,8 @@ impl Default for Driver {
             hash: String::new(),
             canonical: String::new(),
             observer: true,
+            counts: false,
+            count_script: false,
             storage: None,
             storage_works: true,
             replace_works: true,
@@ -311,6 +322,8 @@ impl Driver {
         }
         w.str(&self.canonical);
         w.nums.push(self.observer as u8 as f64);
+        w.nums.push(self.counts as u8 as f64);
+        w.nums.push(self.count_script as u8 as f64);
     }
 
     /// Runs one input, written by `fill` after its kind and time.
@@ -345,17 +358,19 @@ impl Driver {
                             n(1) as u8,
                             e.get(2).cloned().unwrap_or(Value::Null),
                         ));
-                        self.answer(&mut w, n(1) as u8, &t(2));
+                        self.answer(&mut w, n(1) as u8, &t(2), n(2));
                         again = true;
                     }
                     5 => {
                         self.log.push(Fx::Bind(id));
                         self.live.push(id);
                     }
-                    6 if !self.live.contains(&id) => {}
                     6 => {
                         let arg = |i: usize| -> V {
-                            let (tag, v) = (e[i].as_u64().unwrap(), &e[i + 1]);
+                            let (tag, v) = (
+                                e[i].as_u64().unwrap_or_else(|| panic!("{e:?} {i}")),
+                                &e[i + 1],
+                            );
                             let k = v.as_u64().unwrap_or(0) as u32;
                             match tag {
                                 0 => match v {
@@ -369,20 +384,19 @@ impl Driver {
                                 _ => panic!("arg tag {tag}"),
                             }
                         };
-                        let f = arg(3);
-                        let args: Vec<V> = (5..e.len()).step_by(2).map(arg).collect();
-                        if self.live.contains(&id) {
-                            self.log.push(Fx::Call {
-                                embed: id,
-                                f: f.clone(),
-                                args: args.clone(),
-                                why: t(2),
-                            });
-                            if let V::Func(name) = f {
-                                if let Some(script) = self.scripts.remove(name) {
-                                    script(self, &args);
-                                    self.scripts.insert(name, script);
-                                }
+                        let f = arg(4);
+                        let args: Vec<V> = (6..e.len()).step_by(2).map(arg).collect();
+                        self.log.push(Fx::Call {
+                            embed: id,
+                            f: f.clone(),
+                            args: args.clone(),
+                            why: t(2),
+                            event: t(3),
+                        });
+                        if let V::Func(name) = f {
+                            if let Some(script) = self.scripts.remove(name) {
+                                script(self, &args);
+                                self.scripts.insert(name, script);
                             }
                         }
                     }
@@ -452,11 +466,13 @@ impl Driver {
                     }),
                     15 => {
                         let container = self.kept.get(&(n(2) as u32)).cloned().unwrap_or(V::Undef);
+                        let root = self.kept.get(&(n(4) as u32)).cloned().unwrap_or(V::Null);
                         self.log.push(Fx::Observe {
                             embed: id,
                             container,
                             margin: t(3),
-                        })
+                            root,
+                        });
                     }
                     16 => self.log.push(Fx::Push(t(1))),
                     17 => {
@@ -464,6 +480,18 @@ impl Driver {
                         self.live.retain(|l| *l != id);
                     }
                     18 => next.push(id),
+                    19 => {
+                        result = Ok(Value::Array(
+                            e[1..]
+                                .iter()
+                                .map(|s| {
+                                    json!(format!("{:?}", self.kept[&(s.as_u64().unwrap() as u32)]))
+                                })
+                                .collect(),
+                        ))
+                    }
+                    20 => self.log.push(Fx::Script(pairs(&e[1]))),
+                    21 => self.log.push(Fx::Global(t(1), t(2), e[3].clone())),
                     op => panic!("unknown effect {op}"),
                 }
             }
@@ -478,7 +506,7 @@ impl Driver {
         result
     }
 
-    fn answer(&mut self, w: &mut W, q: u8, arg: &str) {
+    fn answer(&mut self, w: &mut W, q: u8, arg: &str, x: i64) {
         let kept = self.kept.clone();
         match q {
             0 => {
@@ -525,6 +553,18 @@ impl Driver {
                 w.nums.push(11.0);
                 self.page(w);
             }
+            6 => {
+                w.nums.push(12.0);
+                let V::Json(Value::Object(o)) = w.x[x as usize].clone() else {
+                    panic!("a record of a non-JSON value")
+                };
+                w.val(&V::Obj("record"), &kept);
+                w.nums.push(o.len() as f64);
+                for (k, v) in &o {
+                    w.str(k);
+                    w.json_val(Some(v), &kept);
+                }
+            }
             q => panic!("unknown query {q}"),
         }
     }
@@ -542,18 +582,29 @@ impl Driver {
         Ok(*self.live.last().unwrap())
     }
 
-    /// A method call on embed `id` (numbers as in `Method`).
+    /// A method call on embed `id` (numbers as in `method`) with two
+    /// arguments (`Undef` ones at the end are left out).
     pub fn call(&mut self, id: u32, method: u8, a: V, b: V) -> Outcome {
+        let mut args = vec![a, b];
+        while args.last() == Some(&V::Undef) {
+            args.pop();
+        }
+        self.call_args(id, method, &args)
+    }
+
+    /// A method call with any arguments.
+    pub fn call_args(&mut self, id: u32, method: u8, args: &[V]) -> Outcome {
         self.run(2, &|d, w| {
             let kept = d.kept.clone();
-            w.nums.extend([id as f64, method as f64]);
-            match (&a, method) {
-                (V::Str(t), 2) => w.token(t, &kept),
-                _ => {
-                    w.val(&a, &kept);
+            w.nums.extend([id as f64, method as f64, args.len() as f64]);
+            for (i, a) in args.iter().enumerate() {
+                match (a, method, i) {
+                    (V::Str(t), 2, 0) => w.token(t, &kept),
+                    _ => {
+                        w.val(a, &kept);
+                    }
                 }
             }
-            w.val(&b, &kept);
         })
     }
 
@@ -662,6 +713,19 @@ impl Driver {
             })
             .collect()
     }
+}
+
+fn pairs(v: &Value) -> Vec<(String, String)> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a[0].as_str().unwrap().to_owned(),
+                a[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// `URLSearchParams` in Rust, for the fake page (form_urlencoded).
