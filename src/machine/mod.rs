@@ -161,6 +161,7 @@ impl Core {
     }
 
     /// A method of an embed handle (or `Coral.createLoginNonce()`).
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
         fx: &mut Effects,

@@ -134,6 +134,8 @@ mod tests {
             hash_params: pairs(hash_params),
             canonical: None,
             observer: true,
+            counts: false,
+            count_script: false,
         }
     }
 
