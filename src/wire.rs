@@ -111,10 +111,10 @@ impl<'a> Tape<'a> {
         let mut units = self.int() as usize;
         let b = self.text.as_bytes();
         let mut end = 0;
-        while units > 0 && end < b.len() {
+        while let Some(&lead) = b.get(end).filter(|_| units > 0) {
             end += 1;
-            units = units.saturating_sub(if b[end - 1] >= 0xf0 { 2 } else { 1 });
-            while end < b.len() && b[end] & 0xc0 == 0x80 {
+            units = units.saturating_sub(if lead >= 0xf0 { 2 } else { 1 });
+            while b.get(end).is_some_and(|c| c & 0xc0 == 0x80) {
                 end += 1;
             }
         }

@@ -81,7 +81,10 @@ impl Core {
             // Scheme-relative (`//host`, as in Coral's docs): the page's
             // scheme.
             (Some(r), _) if r.starts_with("//") => {
-                let scheme = page.origin.split("//").next().filter(|s| s.ends_with(':'));
+                // `https:` of `https://host` (bytes: a `&str` pattern links
+                // core's two-way searcher).
+                let colon = page.origin.bytes().position(|b| b == b':');
+                let scheme = colon.and_then(|i| page.origin.get(..=i));
                 let mut abs = String::from(scheme.unwrap_or("https:"));
                 abs.push_str(&r);
                 abs
