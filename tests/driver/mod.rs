@@ -198,7 +198,7 @@ impl W {
         match v {
             V::Num(n) => self.nums.push(*n),
             V::Str(s) => self.str(s),
-            V::Func(_) | V::Obj(_) | V::Json(_) | V::Handle(_) | V::Next(..) => {
+            V::Func(_) | V::Obj(_) | V::El(_) | V::Json(_) | V::Handle(_) | V::Next(..) => {
                 self.nums.push(slot(v))
             }
             _ => {}
