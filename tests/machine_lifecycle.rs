@@ -348,6 +348,7 @@ fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
         d.call(id, 0, V::Undef, V::Undef).unwrap();
         d.call(id, 1, V::Undef, V::Undef).unwrap();
         d.call(id, 98, V::Undef, V::Undef).unwrap();
+        d.take();
     }
     assert!(d.core.is_empty() && d.kept.is_empty() && d.live.is_empty());
 }
