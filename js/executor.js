@@ -327,12 +327,14 @@ export function run(kind, fill, bind) {
             if (m.p) m.p.close();
             var ch = new MessageChannel();
             m.p = ch.port1;
+            // One input per message of a batch.
             m.p.onmessage = function (ev) {
               var d = ev.data;
-              d = isArray(d) ? d : [d];
-              run(4, function () {
-                N.push(id, d.length);
-                d.forEach(record);
+              (isArray(d) ? d : [d]).forEach(function (msg) {
+                run(4, function () {
+                  N.push(id);
+                  record(msg);
+                });
               });
             };
             // To the pinned origin only (the core's `origin`), never "*".

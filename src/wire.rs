@@ -311,18 +311,10 @@ impl<'a> Tape<'a> {
                 origin: self.str(),
                 data: self.rec_val(),
             },
-            kind::PORT_MESSAGE => {
-                let embed = self.int();
-                let n = self.int();
-                let mut data = Vec::new();
-                for _ in 0..n {
-                    if self.done() {
-                        break;
-                    }
-                    data.push(self.rec_val().unwrap_or_default());
-                }
-                Input::PortMessage { embed, data }
-            }
+            kind::PORT_MESSAGE => Input::PortMessage {
+                embed: self.int(),
+                data: self.rec_val().unwrap_or_default(),
+            },
             kind::FRAME_LOAD => Input::FrameLoad { embed: self.int() },
             kind::POP_STATE => Input::PopState {
                 embed: self.int(),

@@ -246,7 +246,7 @@ fn login_callback_needs_this_tabs_nonce_and_leaves_the_address_bar() {
     // No jwt in the address: nothing found, nothing asked.
     assert_eq!(d.call(id, 9, V::Undef, V::Undef), Ok(json!(false)));
     // The reader starts a login: a nonce, kept in the tab's storage.
-    assert_eq!(d.call(0, 11, V::Undef, V::Undef), Ok(json!(d.new_nonce)));
+    assert_eq!(d.call(0, 99, V::Undef, V::Undef), Ok(json!(d.new_nonce)));
     let good =
         jwt(json!({"user": {"id": "a", "email": "a@x", "username": "a"}, "nonce": d.new_nonce}));
     d.search = url_pairs("a=1");
@@ -270,7 +270,7 @@ fn login_callback_needs_this_tabs_nonce_and_leaves_the_address_bar() {
     );
     assert_eq!(d.hash, "");
     // The address bar cannot change: the token is not used.
-    d.call(0, 11, V::Undef, V::Undef).unwrap();
+    d.call(0, 99, V::Undef, V::Undef).unwrap();
     d.replace_works = false;
     d.hash = format!("#jwt={good}");
     let (code, _, msg) = d.call(id, 9, V::Undef, V::Undef).unwrap_err();
@@ -284,7 +284,7 @@ fn login_callback_needs_this_tabs_nonce_and_leaves_the_address_bar() {
     // No storage: no nonce.
     d.storage_works = false;
     assert_eq!(
-        d.call(0, 11, V::Undef, V::Undef).unwrap_err().0,
+        d.call(0, 99, V::Undef, V::Undef).unwrap_err().0,
         "LOGIN_NONCE_UNAVAILABLE"
     );
 }

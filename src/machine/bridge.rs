@@ -5,7 +5,7 @@
 //! validated here ([`Msg::decode`], stream → host kinds only) before
 //! anything acts on it.
 
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 
 use crate::options::integer_string;
 use crate::protocol::{From, Msg, Record, RecordMut};
@@ -92,66 +92,23 @@ impl Core {
         fx.post(id, &Msg::Config(config), "accessToken", e.session.token);
     }
 
-    /// What the stream posted on embed `id`'s port: one message or a batch.
-    /// A permalink needs the page's address: it is asked for before any
-    /// message acts.
+    /// One message the stream posted on embed `id`'s port (the executor
+    /// reports each message of a batch as an input of its own). A
+    /// permalink needs the page's address and a count its fields: they are
+    /// asked for before anything changes.
     pub fn on_port_message(
         &mut self,
         fx: &mut Effects,
         id: u32,
-        data: &[Rec],
+        rec: &Rec,
         answers: &mut Answers,
     ) -> Result<(), Stop> {
-        let msgs: Vec<(Msg<Ref>, &Rec)> = data
-            .iter()
-            .filter_map(|rec| Msg::decode(rec, From::Stream).map(|m| (m, rec)))
-            .collect();
-        let mut page = None;
-        let mut counts = Vec::new();
-        for (msg, rec) in &msgs {
-            match msg {
-                Msg::Permalink { .. } if page.is_none() => page = Some(answers.page()?),
-                // The count: its fields are read for the page's badges.
-                Msg::Event {
-                    name,
-                    data: Some(_),
-                } if name == COUNT => {
-                    if let Some(d) = rec.entry("data") {
-                        if let Answer::Rec(r) = answers.ask(Query::Record(d.x))? {
-                            counts.push(r);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        let page = page.unwrap_or_default();
-        let mut counts = counts.into_iter();
-        for (msg, rec) in msgs {
-            let count = match &msg {
-                Msg::Event {
-                    name,
-                    data: Some(_),
-                } if name == COUNT => counts.next(),
-                _ => None,
-            };
-            self.on_message(fx, id, msg, rec, &page, count);
-        }
-        Ok(())
-    }
-
-    /// A valid message from the stream (`count`: the fields of a
-    /// `count.comments` event's data).
-    fn on_message(
-        &mut self,
-        fx: &mut Effects,
-        id: u32,
-        msg: Msg<Ref>,
-        rec: &Rec,
-        page: &Page,
-        count: Option<Rec>,
-    ) {
-        let Some(e) = self.embed_mut(id) else { return };
+        let Some(msg) = Msg::<Ref>::decode(rec, From::Stream) else {
+            return Ok(());
+        };
+        let Some(e) = self.embed_mut(id) else {
+            return Ok(());
+        };
         match msg {
             Msg::Ready => {
                 fx.style(id, "visibility", "");
@@ -168,14 +125,17 @@ impl Core {
                         .iter()
                         .any(|p| name.starts_with(p)) => {}
             Msg::Event { name, data } => {
-                if let Some(c) = count {
-                    live_counts(fx, &c);
-                }
                 // The payload stays a JS value: the listeners get the
                 // stream's own object.
-                match (data, rec.entry("data")) {
-                    (Some(_), Some(d)) => self.emit(fx, id, &name, &[Arg::Input(d.x)], false),
-                    _ => self.emit(fx, id, &name, &[], false),
+                let data = rec.entry("data").filter(|_| data.is_some());
+                if let (Some(d), COUNT) = (data, name.as_str()) {
+                    if let Answer::Rec(r) = answers.ask(Query::Record(d.x))? {
+                        live_counts(fx, &r);
+                    }
+                }
+                match data {
+                    Some(d) => self.emit(fx, id, &name, &[Arg::Input(d.x)], false),
+                    None => self.emit(fx, id, &name, &[], false),
                 };
             }
             Msg::Height { px } => {
@@ -198,12 +158,16 @@ impl Core {
             Msg::Permalink { comment_id } => {
                 // The reader opened (or closed) a permalink: record it in
                 // the page's URL.
-                fx.push_url(&page::with_comment_id(page, comment_id.as_deref()));
-                e.opts.comment_id = comment_id;
+                let page = answers.page()?;
+                fx.push_url(&page::with_comment_id(&page, comment_id.as_deref()));
+                if let Some(e) = self.embed_mut(id) {
+                    e.opts.comment_id = comment_id;
+                }
             }
             // Stream-bound decoding never yields host → stream kinds.
             _ => {}
         }
+        Ok(())
     }
 
     /// Back/forward changed the page's URL: tell the stream its

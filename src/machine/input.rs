@@ -265,12 +265,13 @@ pub enum Input {
         /// `event.data`, if it is an object.
         data: Option<Rec>,
     },
-    /// Messages on embed `embed`'s port (a batch is several).
+    /// A message on embed `embed`'s port (each message of a batch is an
+    /// input of its own).
     PortMessage {
         /// The embed.
         embed: u32,
-        /// Each message's object (a non-object reads as empty).
-        data: Vec<Rec>,
+        /// The message's object (a non-object reads as empty).
+        data: Rec,
     },
     /// Embed `embed`'s iframe fired `load`.
     FrameLoad {

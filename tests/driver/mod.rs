@@ -640,18 +640,19 @@ impl Driver {
         );
     }
 
-    /// Messages on embed `id`'s port (each with `$streamEmbed: 1` added).
+    /// Messages on embed `id`'s port (each with `$streamEmbed: 1` added),
+    /// one input each, as the executor reports a batch.
     pub fn port(&mut self, id: u32, msgs: &[&[(&str, V)]]) {
-        self.run(4, &|d, w| {
-            let kept = d.kept.clone();
-            w.nums.extend([id as f64, msgs.len() as f64]);
-            for m in msgs {
+        for m in msgs {
+            self.run(4, &|d, w| {
+                let kept = d.kept.clone();
+                w.nums.push(id as f64);
                 let mut props: Vec<(&str, V)> = vec![("$streamEmbed", V::Num(1.0))];
                 props.extend(m.iter().cloned());
                 w.record(Some(&props), &kept);
-            }
-        })
-        .unwrap();
+            })
+            .unwrap();
+        }
     }
 
     pub fn event(&mut self, kind: u8, id: u32, extra: &[f64]) {
