@@ -15,7 +15,7 @@ OPT=(-Oz --strip-debug --strip-producers --strip-target-features --enable-bulk-m
 # Its stack is 64 KiB instead of Rust's default 1 MiB: the wasm memory a
 # page holds drops from 1.1 MiB to about 0.1 MiB. The stack comes first in
 # memory, so an overflow traps instead of overwriting data.
-cargo rustc --quiet --release --target wasm32-unknown-unknown -p stream-embed --lib --no-default-features --features next \
+cargo rustc --quiet --release --target wasm32-unknown-unknown -p stream-embed --lib --no-default-features --features host \
   -- -C link-arg=-zstack-size=65536
 cargo build --quiet --release --target wasm32-unknown-unknown -p stream-client --lib
 cargo build --quiet -p stream-server
@@ -24,8 +24,11 @@ rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 # Host SDK: wasm-bindgen's `--target web` glue, bundled with the loader into
 # one classic script by esbuild, which keeps only the glue the loader imports.
 # Every supported browser has TextEncoder.encodeInto: drop the fallback.
+# core::fmt out of the module first (the allocation-failure handler's
+# message is its only user; scripts/trap-fmt.mjs says why and how).
+node scripts/trap-fmt.mjs "$WASM/stream_embed.wasm" "$TMP/stream_embed.wasm"
 wasm-bindgen --target web --no-typescript --encode-into always --omit-default-module-path \
-  --out-dir "$TMP/embed" "$WASM/stream_embed.wasm"
+  --out-dir "$TMP/embed" "$TMP/stream_embed.wasm"
 # The loader instantiates the wasm itself (streaming), so it needs the glue's
 # import object and its post-instantiation step, which the glue keeps private.
 node -e '

@@ -20,7 +20,10 @@ export const TARGET = 15360;
 // rootURL forms, ?storyID=, customScrollContainer, the Talk v4 options and
 // the count badges about 1.5 kB; README "Size". The core redesign of issue
 // 18 is to take the payload to 15,360 B with all of them.)
-export const RATCHET = 30000;
+// (30,000 → 29,600 with the sans-IO core of issue 18 in place of the old
+// host: the state machine, its input tape and the effect executor, cut to
+// below the old design's size; README "Size" lists each cut.)
+export const RATCHET = 29600;
 const dir = "dist/embed";
 let total = 0;
 for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {

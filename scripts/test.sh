@@ -20,7 +20,7 @@ cargo fmt --all --check || status=1
 # build scripts and macros are not compiled a second time.
 cargo clippy --quiet -p stream-server --all-targets -- -D warnings || status=1
 cargo clippy --quiet -p stream-embed -p stream-client --all-targets -- -D warnings || status=1
-cargo clippy --quiet --target wasm32-unknown-unknown -p stream-embed --no-default-features --features tiny -- -D warnings || status=1
+cargo clippy --quiet --target wasm32-unknown-unknown -p stream-embed --no-default-features --features host -- -D warnings || status=1
 
 step "native: cargo test (server; SDK and stream client)"
 # The server alone first: its dependencies are the ones scripts/build.sh
@@ -48,8 +48,12 @@ else
 fi
 
 step "browser: wasm-bindgen-test in headless Chromium"
+# Rust's origins against the browser's (tests/web.rs), and every scenario
+# of the state machine again on its wasm32 build (tests/machine_*.rs).
 # The runner's default 20 s for the whole suite is too short on a loaded 2-core machine.
-if ! WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown -p stream-embed --test web >target/browser-tests.log 2>&1; then
+if ! WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown -p stream-embed --test web \
+  --test machine_bridge --test machine_events --test machine_hostile --test machine_lifecycle \
+  --test machine_session >target/browser-tests.log 2>&1; then
   status=1
   tail -n 80 target/browser-tests.log
 fi

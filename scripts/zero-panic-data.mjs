@@ -73,6 +73,12 @@ const MESSAGES = [
   "LazyCell instance has previously been poisoned",
   "RefCell already mutably borrowed",
   "RefCell already borrowed",
+  "insertion index (is ",
+  ") should be <= len (is ",
+  // core::fmt's decimal digit pairs: only integer formatting reads them,
+  // and scripts/trap-fmt.mjs takes that out (it only ever formatted panic
+  // messages).
+  Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0")).join(""),
 ];
 
 /**

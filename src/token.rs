@@ -138,7 +138,7 @@ pub fn payload_json(token: &str) -> Option<String> {
     if token.len() > MAX_TOKEN {
         return None;
     }
-    let mut parts = token.split('.');
+    let mut parts = crate::events::segments(token);
     let (_header, payload, _sig) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
         return None;

@@ -32,7 +32,7 @@ use alloc::{boxed::Box, string::String, vec::Vec};
 use crate::machine::input::Entry;
 use crate::machine::input::Value;
 use crate::machine::input::TOKEN_FACTS;
-use crate::machine::{Answer, Create, Input, Page, Rec, Ref, TimerKind, Token};
+use crate::machine::{Answer, Core, Create, Effects, Input, Page, Rec, Ref, TimerKind, Token};
 use crate::protocol::Val;
 
 /// Input kinds, by number.
@@ -355,17 +355,29 @@ impl<'a> Tape<'a> {
     }
 }
 
+/// Runs the input on `tape` (`nums`, `text`) on `core`: its effects as
+/// JSON text (`[]` when the tape holds no input). The wasm export is this
+/// on the page's one core; the native and browser scenario tests
+/// (`tests/machine_*.rs`) call it on theirs.
+pub fn run(core: &mut Core, nums: &[f64], text: &str) -> String {
+    let mut fx = Effects::new();
+    if let Some((input, now, answers)) = Tape::new(nums, text).input() {
+        core.step(input, answers, now, &mut fx);
+    }
+    fx.json()
+}
+
 /// The wasm export: one input in, its effects out (JSON text). The whole
 /// SDK state lives behind it; nothing is imported, so no page code runs
 /// while the wasm is on the stack.
-#[cfg(feature = "next")]
+#[cfg(feature = "host")]
 mod export {
     use alloc::string::String;
     use core::cell::RefCell;
 
     use wasm_bindgen::prelude::wasm_bindgen;
 
-    use crate::machine::{Core, Effects};
+    use crate::machine::Core;
 
     /// The page's embeds (single-threaded wasm: one global).
     struct Global(RefCell<Option<Core>>);
@@ -373,17 +385,14 @@ mod export {
     unsafe impl Sync for Global {}
     static CORE: Global = Global(RefCell::new(None));
 
-    /// Runs one input (see [`super::Tape`]); returns the effects.
+    /// Runs one input (see [`super::Tape`]); returns the effects. A call
+    /// from inside a step (impossible: the wasm imports nothing) would get
+    /// no effects.
     #[wasm_bindgen]
     pub fn step(nums: &[f64], text: &str) -> String {
-        let mut fx = Effects::new();
-        if let (Ok(mut core), Some((input, now, answers))) = (
-            CORE.0.try_borrow_mut(),
-            super::Tape::new(nums, text).input(),
-        ) {
-            core.get_or_insert_with(Core::new)
-                .step(input, answers, now, &mut fx);
+        match CORE.0.try_borrow_mut() {
+            Ok(mut core) => super::run(core.get_or_insert_with(Core::new), nums, text),
+            Err(_) => String::from("[]"),
         }
-        fx.json()
     }
 }

@@ -35,7 +35,8 @@ fn hello_rec() -> Vec<(&'static str, V)> {
     vec![("$streamEmbed", V::Num(1.0)), ("t", s("hello"))]
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn hello_needs_the_iframe_window_and_the_pinned_origin() {
     let mut d = Driver::new();
     let id = rendered(&mut d, &[("rootURL", s("https://Stream.test:443/"))]);
@@ -84,7 +85,8 @@ fn hello_needs_the_iframe_window_and_the_pinned_origin() {
     assert!(matches!(d.take()[0], Fx::Connect { .. }));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn stream_messages_drive_visibility_height_and_events() {
     let mut d = Driver::new();
     let id = rendered(&mut d, &[]);
@@ -143,7 +145,8 @@ fn stream_messages_drive_visibility_height_and_events() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn invalid_or_host_bound_messages_on_the_port_are_ignored() {
     let mut d = Driver::new();
     let id = rendered(&mut d, &[]);
@@ -170,7 +173,8 @@ fn invalid_or_host_bound_messages_on_the_port_are_ignored() {
     assert_eq!(d.take(), []);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_silent_stream_is_reported_once_and_a_connected_one_never() {
     let mut d = Driver::new();
     let id = rendered(&mut d, &[]);
@@ -210,7 +214,8 @@ fn a_silent_stream_is_reported_once_and_a_connected_one_never() {
     assert_eq!(d.take(), []);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn permalinks_go_into_the_page_url_and_back_tells_the_stream() {
     let mut d = Driver::new();
     d.search = url_pairs("a=1");
@@ -241,7 +246,8 @@ fn permalinks_go_into_the_page_url_and_back_tells_the_stream() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn two_embeds_keep_their_channels_apart() {
     let mut d = Driver::new();
     d.elements.insert("second".into(), V::Obj("div#second"));

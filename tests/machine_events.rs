@@ -29,7 +29,8 @@ const ONCE: u8 = 6;
 const ON_ANY: u8 = 7;
 const OFF_ANY: u8 = 8;
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn listeners_run_in_order_once_runs_once_and_off_removes_the_latest() {
     let mut d = Driver::new();
     let id = connected(&mut d);
@@ -67,7 +68,8 @@ fn listeners_run_in_order_once_runs_once_and_off_removes_the_latest() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn one_function_on_two_events_is_kept_once_until_both_are_off() {
     let mut d = Driver::new();
     let id = connected(&mut d);
@@ -82,7 +84,8 @@ fn one_function_on_two_events_is_kept_once_until_both_are_off() {
     assert!(!d.kept.values().any(|v| *v == V::Func("f")));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn listeners_may_call_back_in_and_a_throw_is_reported_by_the_executor() {
     let mut d = Driver::new();
     let id = connected(&mut d);
@@ -122,7 +125,8 @@ fn listeners_may_call_back_in_and_a_throw_is_reported_by_the_executor() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn bad_arguments_are_typed_errors() {
     let mut d = Driver::new();
     let id = connected(&mut d);
@@ -162,7 +166,8 @@ fn bad_arguments_are_typed_errors() {
     assert!(d.kept.values().all(|v| !matches!(v, V::Func(_))));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn eventemitter2_methods_wildcards_counts_and_the_publishers_own_emit() {
     let mut d = Driver::new();
     let id = connected(&mut d);
@@ -230,7 +235,8 @@ fn eventemitter2_methods_wildcards_counts_and_the_publishers_own_emit() {
     assert!(!d.kept.values().any(|v| matches!(v, V::Func(_))));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn deprecated_events_need_the_option_and_counts_reach_the_count_script() {
     for deprecated in [false, true] {
         let mut d = Driver::new();

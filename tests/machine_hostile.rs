@@ -7,8 +7,7 @@
 mod driver;
 
 use driver::*;
-use stream_embed::machine::{Core, Effects};
-use stream_embed::wire::Tape;
+use stream_embed::machine::Core;
 
 /// xorshift: deterministic and dependency-free.
 struct Rng(u64);
@@ -24,7 +23,8 @@ impl Rng {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn random_tapes_never_panic() {
     let mut r = Rng(0x9e37_79b9_7f4a_7c15);
     let mut core = Core::new();
@@ -54,15 +54,13 @@ fn random_tapes_never_panic() {
             })
             .collect();
         let text = r.pick(&texts);
-        if let Some((input, now, answers)) = Tape::new(&nums, text).input() {
-            let mut fx = Effects::new();
-            core.step(input, answers, now, &mut fx);
-            let _: serde_json::Value = serde_json::from_str(&fx.json()).expect("effects are JSON");
-        }
+        let fx = stream_embed::wire::run(&mut core, &nums, text);
+        let _: serde_json::Value = serde_json::from_str(&fx).expect("effects are JSON");
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn random_and_spoofed_messages_change_nothing() {
     let mut d = Driver::new();
     let id = d
@@ -180,6 +178,7 @@ fn random_and_spoofed_messages_change_nothing() {
 }
 
 /// The numbers in `src` after `case ` in a JS `switch`.
+#[cfg(not(target_arch = "wasm32"))]
 fn cases(src: &str) -> Vec<u32> {
     src.split("case ")
         .skip(1)
@@ -187,6 +186,8 @@ fn cases(src: &str) -> Vec<u32> {
         .collect()
 }
 
+// (Reads js/ from the disk: native only.)
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_executor_and_the_core_agree_on_every_number() {
     let executor =

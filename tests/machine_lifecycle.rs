@@ -20,7 +20,8 @@ fn code(r: Result<impl Sized, (String, String, String)>) -> (String, String) {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn bad_options_throw_typed_errors_and_change_nothing() {
     let mut d = Driver::new();
     let err = |c: &str, o: &str| (c.to_owned(), o.to_owned());
@@ -73,7 +74,8 @@ fn bad_options_throw_typed_errors_and_change_nothing() {
         .any(|f| matches!(f, Fx::Bind(_) | Fx::Frame { .. })));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn creation_binds_calls_events_then_renders_lazily() {
     let mut d = Driver::new();
     d.canonical = "https://news.test/canonical".into();
@@ -158,7 +160,8 @@ fn creation_binds_calls_events_then_renders_lazily() {
     assert_eq!(d.take(), []);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn eager_render_without_intersection_observer_or_with_a_permalink() {
     for (observer, search) in [
         (false, vec![]),
@@ -189,7 +192,8 @@ fn eager_render_without_intersection_observer_or_with_a_permalink() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn explicit_render_uses_the_options_and_the_script_origin() {
     let mut d = Driver::new();
     d.base = Some("http://127.0.0.1:9/embed.js".into());
@@ -214,7 +218,8 @@ fn explicit_render_uses_the_options_and_the_script_origin() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn remove_unmounts_render_mounts_again_and_free_forgets_everything() {
     let mut d = Driver::new();
     let id = d
@@ -271,7 +276,8 @@ fn remove_unmounts_render_mounts_again_and_free_forgets_everything() {
     assert_eq!(d.call(id, 20, V::Undef, V::Undef), Ok(json!(false)));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn coral_options_scheme_relative_root_story_id_fallback_scroll_container_and_counts() {
     let mut d = Driver::new();
     d.search = url_pairs("storyID=from-url");
@@ -327,7 +333,8 @@ fn coral_options_scheme_relative_root_story_id_fallback_scroll_container_and_cou
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
     let mut d = Driver::new();
     for _ in 0..200 {
@@ -353,7 +360,8 @@ fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
     assert!(d.core.is_empty() && d.kept.is_empty() && d.live.is_empty());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn talk_v4_render_maps_its_options_and_renders_at_once_or_lazily() {
     let talk = |d: &mut Driver, el: V, o: Option<&[(&str, V)]>| {
         d.run(1, &|d, w| {

@@ -36,7 +36,8 @@ fn names(log: &[Fx]) -> Vec<String> {
         .collect()
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn calls_before_the_connection_are_kept_as_state() {
     let mut d = Driver::new();
     let id = embed(&mut d, &[]);
@@ -72,7 +73,8 @@ fn calls_before_the_connection_are_kept_as_state() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn refused_tokens_throw_typed_errors_and_keep_the_session() {
     let mut d = Driver::new();
     let id = embed(&mut d, &[]);
@@ -113,7 +115,8 @@ fn refused_tokens_throw_typed_errors_and_keep_the_session() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_stale_access_token_starts_signed_out_and_tells_the_publisher() {
     let mut d = Driver::new();
     let stale = coral_token("bob", d.secs() - 3600.0);
@@ -138,7 +141,8 @@ fn a_stale_access_token_starts_signed_out_and_tells_the_publisher() {
         .any(|(f, a)| *f == V::Func("refresh") && matches!(a[0], V::Next(_, 1))));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn refresh_is_asked_once_per_token_before_exp_and_next_works_once() {
     let mut d = Driver::new();
     let exp = d.secs() + 3600.0;
@@ -208,7 +212,8 @@ fn refresh_is_asked_once_per_token_before_exp_and_next_works_once() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn without_refresh_the_stream_signs_out_at_exp_and_tokenexpired_is_said_once() {
     let mut d = Driver::new();
     let t = coral_token("bob", d.secs() + 100.0);
@@ -239,7 +244,8 @@ fn without_refresh_the_stream_signs_out_at_exp_and_tokenexpired_is_said_once() {
     }));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn login_callback_needs_this_tabs_nonce_and_leaves_the_address_bar() {
     let mut d = Driver::new();
     let id = embed(&mut d, &[]);
@@ -289,7 +295,8 @@ fn login_callback_needs_this_tabs_nonce_and_leaves_the_address_bar() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_option_never_replaces_the_pages_session_with_a_crafted_link() {
     let mut d = Driver::new();
     let bob = coral_token("bob", d.secs() + 3600.0);

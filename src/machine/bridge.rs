@@ -2,13 +2,13 @@
 //! window at the pinned origin, welcome with a private port to exactly that
 //! origin), reconnection, the messages the stream may send, and the
 //! unreachable-stream watchdog. Every inbound message is decoded and
-//! validated here ([`Msg::decode`], stream → host kinds only) before
+//! validated here ([`Msg::from_stream`]: stream → host kinds only) before
 //! anything acts on it.
 
 use alloc::string::String;
 
 use crate::options::integer_string;
-use crate::protocol::{From, Msg, Record, RecordMut};
+use crate::protocol::{Msg, Record, RecordMut};
 
 use super::effect::{object, Arg, Effects, Listen, Query};
 use super::input::{Answer, Page, Rec, Ref};
@@ -68,10 +68,7 @@ impl Core {
         data: Option<&Rec>,
     ) {
         let Some(e) = self.embed(id) else { return };
-        let hello = matches!(
-            data.and_then(|d| Msg::<Ref>::decode(d, From::Stream)),
-            Some(Msg::Hello)
-        );
+        let hello = matches!(data.and_then(Msg::<Ref>::from_stream), Some(Msg::Hello));
         if e.mounted && hello && origin == e.origin {
             self.connect(fx, id);
         }
@@ -103,7 +100,7 @@ impl Core {
         rec: &Rec,
         answers: &mut Answers,
     ) -> Result<(), Stop> {
-        let Some(msg) = Msg::<Ref>::decode(rec, From::Stream) else {
+        let Some(msg) = Msg::<Ref>::from_stream(rec) else {
             return Ok(());
         };
         let Some(e) = self.embed_mut(id) else {

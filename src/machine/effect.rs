@@ -206,7 +206,7 @@ impl Effects {
     }
 
     fn push_num(&mut self, n: i64) {
-        push_int(&mut self.out, n);
+        crate::options::push_int(&mut self.out, n);
     }
 
     fn num(&mut self, n: i64) {
@@ -449,43 +449,28 @@ fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
     out.push(']');
 }
 
-/// Appends the decimal digits of `n` (no `core::fmt`, no allocation).
-pub fn push_int(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut m = n.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 || i == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(i..).unwrap_or_default() {
-        out.push(d as char);
-    }
-}
-
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal. Works on bytes: only `"`, `\`
+/// and control characters (all ASCII) are escaped, so every other byte,
+/// UTF-8 included, is copied as it is.
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                for d in [(c as u32) >> 4, (c as u32) & 15] {
-                    out.push(char::from(b"0123456789abcdef"[d as usize & 15]));
-                }
+    let mut from = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.push_str(s.get(from..i).unwrap_or_default());
+        from = i + 1;
+        out.push('\\');
+        match b {
+            b'"' | b'\\' => out.push(char::from(b)),
+            _ => {
+                out.push_str("u00");
+                super::page::push_hex(out, b);
             }
-            c => out.push(c),
         }
     }
+    out.push_str(s.get(from..).unwrap_or_default());
     out.push('"');
 }
 
@@ -525,7 +510,7 @@ impl RecordMut for JsonObject<'_> {
     }
     fn set_num(&mut self, key: &str, value: f64) {
         self.key(key);
-        push_int(self.out, value as i64);
+        crate::options::push_int(self.out, value as i64);
     }
     fn set_bool(&mut self, key: &str, value: bool) {
         self.key(key);
@@ -552,4 +537,29 @@ pub fn object(key: &str, value: &str) -> String {
     o.set_str(key, value);
     o.close();
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_escape_quotes_backslashes_and_controls_only() {
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "\u{0}\n\u{1f} ",
+            "é✓𝄞\"",
+            "\\\\",
+            "\u{7f}\u{2028}",
+        ] {
+            let mut out = String::new();
+            push_json_str(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+        }
+        let mut out = String::new();
+        push_json_str(&mut out, "\"\n");
+        assert_eq!(out, "\"\\\"\\u000A\"");
+    }
 }

@@ -5,10 +5,15 @@
 //! other effect for the tests to assert on.
 #![allow(dead_code)]
 
+// Under wasm-bindgen-test (scripts/test.sh's browser layer) the scenarios
+// run in headless Chromium, on the wasm32 build of the core.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
-use stream_embed::machine::{Core, Effects};
+use stream_embed::machine::Core;
 use stream_embed::wire::Tape;
 
 /// A JS value on the simulated page.
@@ -337,11 +342,14 @@ impl Driver {
         let mut result = Ok(Value::Null);
         let mut next = vec![];
         loop {
-            let (input, now, answers) = Tape::new(&w.nums, &w.text).input().expect("a valid tape");
-            let mut fx = Effects::new();
-            self.core.step(input, answers, now, &mut fx);
+            assert!(
+                Tape::new(&w.nums, &w.text).input().is_some(),
+                "a valid tape"
+            );
+            // What the wasm export runs on the page's core.
             let effects: Vec<Vec<Value>> =
-                serde_json::from_str(&fx.json()).expect("effects are JSON");
+                serde_json::from_str(&stream_embed::wire::run(&mut self.core, &w.nums, &w.text))
+                    .expect("effects are JSON");
             let mut again = false;
             for e in effects {
                 let op = e[0].as_u64().unwrap() as u8;
