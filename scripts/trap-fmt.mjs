@@ -16,19 +16,10 @@
 // finds none of the entry points, so a toolchain change cannot silently
 // bring the code back. Usage: node scripts/trap-fmt.mjs IN.wasm OUT.wasm
 import { readFileSync, writeFileSync } from "node:fs";
+import { leb } from "./zero-panic-data.mjs";
 
 const TRAPS = [/__rdl_alloc_error_handler$/, /core9panicking9panic_fmt$/, /core9panicking18panic_nounwind_fmt$/];
 const FMT = /^_RNv\w*4core3fmt/;
-
-function leb(b, i) {
-  let v = 0, s = 0, x;
-  do {
-    x = b[i++];
-    v += (x & 0x7f) * 2 ** s;
-    s += 7;
-  } while (x & 0x80);
-  return [v, i];
-}
 
 function uleb(n) {
   const out = [];

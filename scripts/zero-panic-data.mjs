@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 /** Unsigned LEB128 at `i`: [value, next index]. */
-function leb(b, i) {
+export function leb(b, i) {
   let v = 0, s = 0, x;
   do {
     x = b[i++];
