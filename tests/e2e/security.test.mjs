@@ -880,7 +880,14 @@ test("e. a login callback token in the fragment (jwt=) signs in and the token le
   const requests = [];
   const pending = [];
   context.on("request", (r) =>
-    pending.push(r.allHeaders().then((h) => requests.push({ url: r.url(), referer: h.referer || "" })))
+    // allHeaders() rejects for a request still open when the context closes:
+    // fall back to the headers Playwright already has (no unhandled rejection).
+    pending.push(
+      r.allHeaders().then(
+        (h) => requests.push({ url: r.url(), referer: h.referer || "" }),
+        () => requests.push({ url: r.url(), referer: r.headers().referer || "" })
+      )
+    )
   );
   const url = publisherURL(`
 <div id="coral_thread"></div>
