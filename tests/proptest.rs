@@ -487,3 +487,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    /// The host's own query serializer (it saves the `form_urlencoded`
+    /// crate's table on the page) writes exactly what that crate writes,
+    /// which is what `URLSearchParams.toString()` writes.
+    #[test]
+    fn query_serializer_matches_form_urlencoded(
+        pairs in proptest::collection::vec((any::<String>(), any::<String>()), 0..6)
+    ) {
+        let ours = stream_embed::machine::page::serialize(&pairs);
+        let theirs = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+        prop_assert_eq!(ours, theirs);
+    }
+}
