@@ -2,17 +2,12 @@
 // Coral's names and payload shapes (coralproject/talk client/CLIENT_EVENTS.md
 // and the code that emits them), for everything it does; and it honours
 // customFontsCSSURL / disableDefaultFonts (issue 14).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { startServer, useStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
-let stack, server, browser, pages;
-
-before(async () => {
-  stack = await startStack();
-  ({ server, browser, pages } = stack);
-});
-after(() => stack?.stop());
+let server, browser, pages;
+useStack((stack) => ({ server, browser, pages } = stack));
 
 let n = 0;
 /** A publisher page whose embed records every event as [name, data] in window.__ev. */

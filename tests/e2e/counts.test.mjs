@@ -3,21 +3,19 @@
 // batched request, CoralCount.reload() and getCount({reset}), Coral's
 // per-element JSONP answer, bad input, a failing server, the stream's
 // `count.comments` event, and the demo front page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { useStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
-let stack, server, browser, pages, csp, token;
+let server, browser, pages, csp, token;
 
-before(async () => {
-  stack = await startStack();
+useStack(async (stack) => {
   ({ server, browser, pages } = stack);
   // The demo publisher's own policy (README "Content Security Policy").
   csp = (await fetch(server.publisher + "/")).headers.get("content-security-policy");
   token = await mintToken(server, { user: "bob" });
   await seedHeadlines();
 });
-after(() => stack?.stop());
 
 const articleURL = (i) => `https://news.example/articles/${i}/a-long-enough-headline-slug-for-story-${i}.html`;
 

@@ -3,16 +3,12 @@
 // docs use, the `?storyID=` fallback, customScrollContainer, the Talk v4
 // shim's options, and the count badges (issue 15's host part: embed.js adds
 // count.js itself; tested in counts.test.mjs).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, mintToken, streamFrame, waitAuth, recordConsole } from "./harness.mjs";
+import { useStack, mintToken, streamFrame, waitAuth, recordConsole } from "./harness.mjs";
 
-let stack, server, browser, pages;
-before(async () => {
-  stack = await startStack();
-  ({ server, browser, pages } = stack);
-});
-after(() => stack?.stop());
+let server, browser, pages;
+useStack((stack) => ({ server, browser, pages } = stack));
 
 let n = 0;
 async function open(body, suffix = "") {

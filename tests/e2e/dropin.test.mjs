@@ -4,18 +4,16 @@
 // (client/src/core/client/admin/routes/Configure/sections/Sites/EmbedCode.tsx,
 // rendered for a Coral at ORIGIN without a static URI), docs/docs/cms.md,
 // docs/docs/events.md and docs/docs/sso.md.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, startThirdOrigin, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { useStack, startThirdOrigin, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
-let stack, server, browser, pages, host;
+let server, browser, pages, host;
 
-before(async () => {
-  stack = await startStack();
+useStack(async (stack) => {
   ({ server, browser, pages } = stack);
   host = new URL(server.stream).host;
 });
-after(() => stack?.stop());
 
 // ---------------------------------------------------------------- Coral's texts
 

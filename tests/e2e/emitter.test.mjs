@@ -4,16 +4,12 @@
 // method. Every method is driven here on the emitter the `events` option
 // receives (which is also the embed handle), with local `emit`s and with
 // real events from the stream.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, mintToken, streamFrame, waitAuth } from "./harness.mjs";
+import { useStack, mintToken, streamFrame, waitAuth } from "./harness.mjs";
 
-let stack, server, browser, pages;
-before(async () => {
-  stack = await startStack();
-  ({ server, browser, pages } = stack);
-});
-after(() => stack?.stop());
+let server, browser, pages;
+useStack((stack) => ({ server, browser, pages } = stack));
 
 let n = 0;
 async function open(body) {

@@ -1,6 +1,7 @@
 // Shared end-to-end harness: starts the reference server on free ports
 // (publisher on http://localhost:P, stream on http://127.0.0.1:S), a third
 // "hostile" origin, and headless Debian Chromium through playwright-core.
+import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import http from "node:http";
@@ -243,3 +244,18 @@ export async function startStack(env = {}) {
     throw e;
   }
 }
+
+/**
+ * `startStack(env)` before the file's tests and its `stop()` after them;
+ * `onStart(stack)` runs once it is up (a file takes `server`, `browser`,
+ * `pages` from it and does its own setup).
+ */
+export function useStack(onStart, env = {}) {
+  let stack;
+  before(async () => {
+    stack = await startStack(env);
+    await onStart(stack);
+  });
+  after(() => stack?.stop());
+}
+
