@@ -10,21 +10,7 @@ use serde_json::json;
 
 /// A rendered embed with an `onAny` listener, its effects taken.
 fn rendered(d: &mut Driver, extra: &[(&'static str, V)]) -> u32 {
-    let mut o = vec![
-        ("id", s("coral_thread")),
-        ("storyID", s("s")),
-        ("events", V::Func("events")),
-    ];
-    o.extend(extra.iter().cloned());
-    d.scripts.insert(
-        "events",
-        Box::new(|d: &mut Driver, args: &[V]| {
-            let V::Handle(id) = args[0] else { panic!() };
-            d.call(id, 7, V::Func("any"), V::Undef).unwrap();
-        }),
-    );
-    let id = d.create(&o).unwrap();
-    d.call(id, 0, V::Undef, V::Undef).unwrap();
+    let id = d.render_with_any(extra);
     d.take();
     id
 }

@@ -8,22 +8,7 @@ use driver::*;
 use serde_json::json;
 
 fn embed(d: &mut Driver, extra: &[(&'static str, V)]) -> u32 {
-    let mut o = vec![
-        ("id", s("coral_thread")),
-        ("storyID", s("s")),
-        ("events", V::Func("events")),
-    ];
-    o.extend(extra.iter().cloned());
-    d.scripts.insert(
-        "events",
-        Box::new(|d: &mut Driver, args: &[V]| {
-            let V::Handle(id) = args[0] else { panic!() };
-            d.call(id, 7, V::Func("any"), V::Undef).unwrap();
-        }),
-    );
-    let id = d.create(&o).unwrap();
-    d.call(id, 0, V::Undef, V::Undef).unwrap();
-    id
+    d.render_with_any(extra)
 }
 
 fn names(log: &[Fx]) -> Vec<String> {

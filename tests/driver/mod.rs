@@ -299,6 +299,29 @@ impl Default for Driver {
 pub const STREAM: &str = "https://stream.test";
 
 impl Driver {
+    /// Creates and renders an embed (`coral_thread`, story `s`, plus
+    /// `extra` options) whose `events` callback adds the `onAny` listener
+    /// `any`; returns its id. Its effects are left for the test.
+    pub fn render_with_any(&mut self, extra: &[(&'static str, V)]) -> u32 {
+        let d = self;
+        let mut o = vec![
+            ("id", s("coral_thread")),
+            ("storyID", s("s")),
+            ("events", V::Func("events")),
+        ];
+        o.extend(extra.iter().cloned());
+        d.scripts.insert(
+            "events",
+            Box::new(|d: &mut Driver, args: &[V]| {
+                let V::Handle(id) = args[0] else { panic!() };
+                d.call(id, 7, V::Func("any"), V::Undef).unwrap();
+            }),
+        );
+        let id = d.create(&o).unwrap();
+        d.call(id, 0, V::Undef, V::Undef).unwrap();
+        id
+    }
+
     pub fn new() -> Self {
         Driver::default()
     }
