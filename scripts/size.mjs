@@ -23,7 +23,9 @@ export const TARGET = 15360;
 // (30,000 → 29,600 with the sans-IO core of issue 18 in place of the old
 // host: the state machine, its input tape and the effect executor, cut to
 // below the old design's size; README "Size" lists each cut.)
-export const RATCHET = 29600;
+// (29,600 → 29,200: query strings serialized from the page's pairs without
+// copying them, −323 B; no derived `PartialEq` on the host path, −78 B.)
+export const RATCHET = 29200;
 const dir = "dist/embed";
 let total = 0;
 for (const f of readdirSync(dir).filter((f) => !f.endsWith(".d.ts"))) {

@@ -88,7 +88,7 @@ impl Core {
         let any = matches!(
             m,
             ON_ANY | OFF_ANY | PREPEND_ANY | LISTENERS_ANY | EVENT_NAMES
-        ) || (m == REMOVE_ALL && *arg(args, 0) == Val::Missing);
+        ) || (m == REMOVE_ALL && matches!(arg(args, 0), Val::Missing));
         let name = match (any, arg(args, 0)) {
             (true, _) => None,
             (false, Val::Str(n)) if !n.is_empty() && n.len() <= MAX_EVENT_NAME => Some(n.as_str()),

@@ -280,7 +280,7 @@ impl Core {
         if let (None, Some(due)) = (e.session.timer_at, e.session.due) {
             super::session::arm(fx, id, &mut e.session, due, now);
         }
-        let mut params = Vec::new();
+        let mut query = String::new();
         let o = &e.opts;
         for (k, v) in [
             ("storyID", &o.story_id),
@@ -289,12 +289,12 @@ impl Core {
             ("commentID", &o.comment_id),
         ] {
             if let Some(v) = v {
-                params.push((k.to_owned(), v.clone()));
+                page::push_pair(&mut query, k, v);
             }
         }
         let mut src = e.root.clone();
         src.push_str("/embed/stream?");
-        src.push_str(&page::serialize(&params));
+        src.push_str(&query);
         fx.frame(
             id,
             e.container,
@@ -426,7 +426,10 @@ fn callback(page: &Page, answers: &mut Answers, now: f64) -> Result<Callback, St
     let Some((token, url)) = page::callback_token(page) else {
         return Ok(None);
     };
-    if answers.ask(Query::Replace(url))? != Answer::Val(Val::Bool(true)) {
+    if !matches!(
+        answers.ask(Query::Replace(url))?,
+        Answer::Val(Val::Bool(true))
+    ) {
         return Err(Error::new(
             Code::LoginCallbackStuck,
             &["login callback token unused: it stayed in the URL."],

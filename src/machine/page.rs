@@ -5,7 +5,7 @@
 //! New URLs are absolute, on the page's origin, whatever the path looks
 //! like (a path `//x` alone would name another host).
 
-use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 
 use super::input::Page;
 
@@ -14,14 +14,34 @@ pub type Params = Vec<(String, String)>;
 
 /// `URLSearchParams.toString()`.
 pub fn serialize(params: &Params) -> String {
+    serialize_with(params, None, None)
+}
+
+/// Appends `k=v`, `&`-separated, percent-encoded as `URLSearchParams`.
+pub fn push_pair(out: &mut String, k: &str, v: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    push_encoded(out, k);
+    out.push('=');
+    push_encoded(out, v);
+}
+
+/// `params` serialized after `URLSearchParams.set(key, set)` (the first
+/// `key` gets the value, the others go; appended if there was none), or,
+/// for `set` = `None`, after `delete(key)`. No copy of the pairs is made.
+fn serialize_with(params: &Params, key: Option<&str>, set: Option<&str>) -> String {
     let mut out = String::new();
+    let mut put = set;
     for (k, v) in params {
-        if !out.is_empty() {
-            out.push('&');
+        if Some(k.as_str()) != key {
+            push_pair(&mut out, k, v);
+        } else if let Some(c) = put.take() {
+            push_pair(&mut out, k, c);
         }
-        push_encoded(&mut out, k);
-        out.push('=');
-        push_encoded(&mut out, v);
+    }
+    if let (Some(k), Some(c)) = (key, put) {
+        push_pair(&mut out, k, c);
     }
     out
 }
@@ -81,13 +101,12 @@ pub fn story_url(page: &Page) -> String {
 
 /// The page's origin and path, then `?query` and `#fragment` where not
 /// empty.
-fn url(page: &Page, query: &Params, hash: &str) -> String {
+fn url(page: &Page, query: &str, hash: &str) -> String {
     let mut url = page.origin.clone();
     url.push_str(&page.path);
-    let query = serialize(query);
     if !query.is_empty() {
         url.push('?');
-        url.push_str(&query);
+        url.push_str(query);
     }
     if !hash.is_empty() {
         if !hash.starts_with('#') {
@@ -102,36 +121,18 @@ fn url(page: &Page, query: &Params, hash: &str) -> String {
 /// keeping the other parameters and the fragment (`URLSearchParams.set`:
 /// the first one replaced, the others dropped).
 pub fn with_comment_id(page: &Page, comment_id: Option<&str>) -> String {
-    let mut params = page.search.clone();
-    let mut put = comment_id;
-    params.retain_mut(|(k, v)| {
-        if k != "commentID" {
-            return true;
-        }
-        match put.take() {
-            Some(c) => {
-                *v = c.to_owned();
-                true
-            }
-            None => false,
-        }
-    });
-    if let Some(c) = put.filter(|_| !params.iter().any(|(k, _)| k == "commentID")) {
-        params.push(("commentID".to_owned(), c.to_owned()));
-    }
-    url(page, &params, &page.hash)
+    let query = serialize_with(&page.search, Some("commentID"), comment_id);
+    url(page, &query, &page.hash)
 }
 
 /// A login-callback token in the page's address (`#jwt=…`, else
 /// `?jwt=…`, Spoke style), with the URL to put in the address bar instead:
 /// both without `jwt`. `None` when there is no `jwt` parameter.
 pub fn callback_token(page: &Page) -> Option<(String, String)> {
-    let mut hash = page.hash_params.clone();
-    let mut query = page.search.clone();
-    let token = first(&hash, "jwt").or_else(|| first(&query, "jwt"))?;
-    hash.retain(|(k, _)| k != "jwt");
-    query.retain(|(k, _)| k != "jwt");
-    Some((token, url(page, &query, &serialize(&hash))))
+    let token = first(&page.hash_params, "jwt").or_else(|| first(&page.search, "jwt"))?;
+    let query = serialize_with(&page.search, Some("jwt"), None);
+    let hash = serialize_with(&page.hash_params, Some("jwt"), None);
+    Some((token, url(page, &query, &hash)))
 }
 
 /// The first value of `key`, even empty.
