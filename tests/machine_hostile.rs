@@ -69,24 +69,11 @@ fn random_and_spoofed_messages_change_nothing() {
     d.call(id, 7, V::Func("any"), V::Undef).unwrap();
     d.call(id, 0, V::Undef, V::Undef).unwrap();
     let mut r = Rng(7);
-    let types = [
-        "hello",
-        "welcome",
-        "config",
-        "login",
-        "logout",
-        "refreshAccessToken",
-        "ready",
-        "event",
-        "height",
-        "getRefreshAccessToken",
-        "authState",
-        "permalink",
-        "commentID",
-        "HELLO",
-        "",
-        "__proto__",
-    ];
+    // Every message type, plus near misses.
+    let types: Vec<&str> = stream_embed::protocol::TYPES
+        .into_iter()
+        .chain(["HELLO", "", "__proto__"])
+        .collect();
     let junk = || {
         vec![
             V::Undef,

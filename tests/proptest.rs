@@ -18,26 +18,12 @@ use stream_embed::token::{base64url_decode, payload_json};
 const CASES: u32 = 10_000;
 
 /// Every message type name, plus near misses.
-const TYPES: &[&str] = &[
-    "hello",
-    "welcome",
-    "config",
-    "login",
-    "logout",
-    "refreshAccessToken",
-    "ready",
-    "event",
-    "height",
-    "getRefreshAccessToken",
-    "authState",
-    "permalink",
-    "commentID",
-    "Hello",
-    "LOGIN",
-    "",
-    "login ",
-    "__proto__",
-];
+fn types() -> Vec<&'static str> {
+    stream_embed::protocol::TYPES
+        .into_iter()
+        .chain(["Hello", "LOGIN", "", "login ", "__proto__"])
+        .collect()
+}
 
 /// Keys the decoder reads, plus prototype-pollution keys.
 const KEYS: &[&str] = &[
@@ -91,7 +77,7 @@ fn any_f64() -> impl Strategy<Value = f64> {
 
 fn any_string() -> impl Strategy<Value = String> {
     prop_oneof![
-        6 => prop::sample::select(TYPES).prop_map(str::to_owned),
+        6 => prop::sample::select(types()).prop_map(str::to_owned),
         6 => text(),
         3 => "[a-zA-Z0-9._-]{0,40}",
         // Around the length limits.
@@ -128,7 +114,7 @@ fn any_record() -> impl Strategy<Value = MapRecord> {
     let header = (
         prop_oneof![3 => Just(Val::Num(VERSION)), 1 => any_val()],
         prop_oneof![
-            4 => prop::sample::select(TYPES).prop_map(|t| Val::Str(t.to_owned())),
+            4 => prop::sample::select(types()).prop_map(|t| Val::Str(t.to_owned())),
             1 => any_val()
         ],
     );
