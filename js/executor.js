@@ -3,7 +3,7 @@
 // applies the effects it returns; it decides nothing. Every page object is
 // read here, outside the wasm, as own data properties and inside try/catch,
 // so a throwing getter or Proxy trap never unwinds through the wasm (which
-// imports nothing). Formats: src/wire.rs (inputs), src/machine/effect.rs
+// imports nothing). Formats: src/wire.rs (inputs), src/machine/effect/
 // (effects).
 import { step } from "@glue";
 import { byId, make, query, append, post, newNonce, takeNonce } from "./builtins.js";
@@ -165,7 +165,7 @@ function answer(q, a) {
   }
 }
 
-// An effect argument (src/machine/effect.rs ArgTag).
+// An effect argument (src/machine/effect/op.rs ArgTag).
 function value(tag, v, x, id) {
   return tag == 1
     ? K[v]
@@ -190,7 +190,7 @@ function embed(id) {
 var TARGET = [W, 0, W],
   TYPE = ["message", "load", "popstate"];
 
-// The listener `what` of embed `id` (src/machine/effect.rs Listen).
+// The listener `what` of embed `id` (src/machine/effect/op.rs Listen).
 function listener(id, what) {
   return what == 0
     ? function (ev) {

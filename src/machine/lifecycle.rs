@@ -1,13 +1,14 @@
 //! An embed's life: creation (options, stream origin, container, the
 //! `events` callback, then the initial token, the login callback, the
-//! permalink and the render or lazy render), `render()`, `remove()`, and
-//! the login-callback flow.
+//! permalink and the render or lazy render), `render()` and `remove()`.
+//! The login-callback flow is in `login_callback`, Talk v4's options in
+//! `talk`.
 //!
 //! Each call first gathers what it needs, asking the executor where it must
 //! ([`Stop::Ask`]: the input runs again with the answer), and changes state
 //! only afterwards, so running an input again is harmless.
 
-use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 
 use crate::error::{Code, Error};
 use crate::options::{origin_of, parse};
@@ -15,10 +16,11 @@ use crate::protocol::Val;
 
 use super::effect::{Arg, Effects, Query};
 use super::emitter::removed;
-use super::input::{Answer, Create, Entry, Page, Rec, Token};
+use super::input::{Answer, Create};
+use super::login_callback::{callback, claims};
 use super::page;
-use super::session::check_login;
 use super::state::{Core, Embed, Pending, Session, TimerKind};
+use super::talk::talk_options;
 use super::{Answers, Stop};
 
 /// The iframe's style: full width (the iOS Safari workaround), no border,
@@ -26,22 +28,6 @@ use super::{Answers, Stop};
 /// which a strict publisher CSP (no `'unsafe-inline'` styles) allows.
 const FRAME_CSS: &str =
     "display:block;width:1px;min-width:100%;height:0;border:0;overflow:hidden;visibility:hidden";
-
-/// Talk v4's option names and ours (coralproject/talk v4.12.1,
-/// `client/coral-embed/src/`). Every other Talk v4 option (`onAuthChanged`,
-/// plugin settings, `talkStaticUrl`, …) is named in one warning and
-/// ignored: `events` and the `authState` event replace `onAuthChanged`.
-const TALK: [(&str, &str); 6] = [
-    ("talk", "rootURL"),
-    ("asset_id", "storyID"),
-    ("asset_url", "storyURL"),
-    ("auth_token", "accessToken"),
-    ("events", "events"),
-    ("lazy", "autoRender"),
-];
-
-/// A login-callback token that passed every check, with its `exp`.
-type Callback = Option<(Token, Option<f64>)>;
 
 impl Core {
     /// `createStreamEmbed(config)` (or, with `element`, `Coral.Talk.render`):
@@ -358,92 +344,4 @@ impl Core {
             let _ = self.render(fx, id, now);
         }
     }
-
-    /// `handleLoginCallback()`: signs in with a login-callback token from
-    /// the page's address that carries this tab's pending nonce.
-    pub fn handle_login_callback(
-        &mut self,
-        fx: &mut Effects,
-        id: u32,
-        answers: &mut Answers,
-        now: f64,
-    ) -> Result<bool, Stop> {
-        self.embed(id).ok_or_else(removed)?;
-        let page = answers.page()?;
-        let found = callback(&page, answers, now)?;
-        Ok(match found {
-            Some((t, exp)) => {
-                self.login(fx, id, &t, exp, now);
-                true
-            }
-            None => false,
-        })
-    }
-}
-
-/// Talk v4's options under our names (own data properties only, as for
-/// `createStreamEmbed`), with Talk v4's `?commentId=` permalink, and a
-/// warning for each option it does not map.
-fn talk_options(o: Option<&Rec>, page: &Page, warnings: &mut Vec<String>) -> Rec {
-    let mut out = Vec::new();
-    for e in o.map(|o| &o.0[..]).unwrap_or_default() {
-        match TALK.iter().find(|(from, _)| *from == e.key) {
-            Some((_, to)) => out.push(Entry {
-                key: (*to).to_owned(),
-                val: e.val.clone(),
-                x: e.x,
-            }),
-            None => {
-                let mut w = String::from("Coral.Talk.render: option `");
-                w.push_str(&e.key);
-                w.push_str("` is not supported; ignored.");
-                warnings.push(w);
-            }
-        }
-    }
-    if let Some(c) = page::query_param(page, "commentId") {
-        out.push(Entry {
-            key: "commentID".to_owned(),
-            val: Val::Str(c),
-            x: 0,
-        });
-    }
-    Rec(out)
-}
-
-/// Asks the executor to decode `token`.
-fn claims(answers: &mut Answers, token: &str) -> Result<Token, Stop> {
-    Ok(match answers.ask(Query::Claims(token.to_owned()))? {
-        Answer::Token(t) => t,
-        _ => Token::default(),
-    })
-}
-
-/// The login-callback flow: a `jwt` in the page's address leaves the
-/// address bar first (if it cannot, it is not used: fail closed), then it
-/// must carry this tab's pending nonce, which it spends.
-fn callback(page: &Page, answers: &mut Answers, now: f64) -> Result<Callback, Stop> {
-    let Some((token, url)) = page::callback_token(page) else {
-        return Ok(None);
-    };
-    if !matches!(
-        answers.ask(Query::Replace(url))?,
-        Answer::Val(Val::Bool(true))
-    ) {
-        return Err(Error::new(
-            Code::LoginCallbackStuck,
-            &["login callback token unused: it stayed in the URL."],
-        )
-        .into());
-    }
-    if token.is_empty() {
-        return Ok(None);
-    }
-    let pending = match answers.ask(Query::TakeNonce)? {
-        Answer::Val(Val::Str(s)) => Some(s),
-        _ => None,
-    };
-    let t = claims(answers, &token)?;
-    let exp = check_login(Some(&t), Some(pending.as_deref()), now)?;
-    Ok(Some((t, exp)))
 }

@@ -18,8 +18,9 @@
 //!    It decides nothing.
 //!
 //! Inside the core, modules call only downward: [`state`] (embeds, slots)
-//! ← `emitter` ← `session` ← `bridge` ← `lifecycle` ← this module's
-//! [`Core::step`]; [`page`], [`input`] and [`effect`] are leaves.
+//! ← `emitter` ← `session` ← `login_callback`, `bridge` ← `lifecycle` ←
+//! this module's [`Core::step`]; [`page`], [`input`], [`effect`] and
+//! `talk` are leaves.
 //!
 //! # Values the core does not read
 //!
@@ -47,7 +48,9 @@ pub mod state;
 mod bridge;
 mod emitter;
 mod lifecycle;
+mod login_callback;
 mod session;
+mod talk;
 
 use alloc::vec::Vec;
 

@@ -39,7 +39,7 @@ fn push_lower(out: &mut String, b: &[u8]) {
 /// serializes it: a host whose last label is a number (`127.1`, `0x7f.1`,
 /// `2130706433`) is an IPv4 address to the URL standard, which rewrites it
 /// (`127.0.0.1`); only the dotted-quad spelling is accepted.
-fn ipv4_canonical(host: &[u8]) -> bool {
+pub(super) fn ipv4_canonical(host: &[u8]) -> bool {
     let labels = || host.split(|&c| c == b'.');
     let last = labels().rfind(|l| !l.is_empty()).unwrap_or_default();
     let numeric = match last {

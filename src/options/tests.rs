@@ -1,5 +1,6 @@
 //! Options: Coral's names and defaults, types, warnings, and origins.
 
+use super::origin::ipv4_canonical;
 use super::*;
 
 #[test]
