@@ -14,7 +14,7 @@
 //! to call (consuming `once`/`many` counts) and the caller invokes them after
 //! releasing every borrow, so a listener may call back into the embed.
 
-use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// One registered listener.
 #[derive(Debug, Clone)]
@@ -24,6 +24,9 @@ struct Entry<F> {
     f: F,
     /// Calls left for `once`/`many`; 0 means unlimited.
     left: u32,
+    /// Marked for removal: each method marks, then one `sweep` removes
+    /// (one `retain` in the payload instead of one per method).
+    dead: bool,
 }
 
 /// A listener to invoke for one emitted event.
@@ -64,29 +67,42 @@ pub fn segments(s: &str) -> impl Iterator<Item = &str> + Clone {
     })
 }
 
+/// Most segments a matched name can have: a name (an event name, or the
+/// name given to `off`, `listeners`, …) is at most 128 bytes, so 129
+/// segments.
+const MAX_SEGMENTS: usize = 129;
+
 /// Whether `pattern` matches `name`, segment by segment: `*` in `pattern`
 /// is one segment, `**` zero or more; with `both`, the wildcards of `name`
 /// count too. Dynamic programming over the segments (no backtracking, so
-/// no pattern can make it slow); names are at most 128 bytes.
+/// no pattern can make it slow), on the stack; a name of more than
+/// [`MAX_SEGMENTS`] segments matches nothing.
 pub fn matches(pattern: &str, name: &str, both: bool) -> bool {
-    let name: Vec<&str> = segments(name).collect();
+    let mut segs = [""; MAX_SEGMENTS];
+    let mut n = 0;
+    for seg in segments(name) {
+        let Some(slot) = segs.get_mut(n) else {
+            return false;
+        };
+        *slot = seg;
+        n += 1;
+    }
     // row[j]: the pattern's segments so far match name[..j]. Before any,
     // only an empty name, or (with `both`) one of `**`s only, matches.
-    let mut row = vec![true; name.len() + 1];
+    let mut row = [true; MAX_SEGMENTS + 1];
     let mut all = true;
-    for (cell, b) in row.iter_mut().skip(1).zip(&name) {
+    for (cell, b) in row.iter_mut().skip(1).zip(&segs[..]).take(n) {
         all &= both && *b == "**";
         *cell = all;
     }
     for a in segments(pattern) {
         let mut diag = false; // the previous row's value at j - 1
         let mut left = false; // this row's value at j - 1
-        for (j, cell) in row.iter_mut().enumerate() {
+        for (j, cell) in row.iter_mut().enumerate().take(n + 1) {
             let up = *cell;
-            let b = if j == 0 {
-                None
-            } else {
-                name.get(j - 1).copied()
+            let b = match j {
+                0 => None,
+                _ => segs.get(j - 1).copied(),
             };
             let now = match b {
                 // Only `**` (either side) matches an empty prefix.
@@ -100,7 +116,7 @@ pub fn matches(pattern: &str, name: &str, both: bool) -> bool {
             *cell = now;
         }
     }
-    row.last().copied().unwrap_or(false)
+    row.get(n).copied().unwrap_or(false)
 }
 
 impl<F: Clone + PartialEq> Bus<F> {
@@ -119,12 +135,25 @@ impl<F: Clone + PartialEq> Bus<F> {
             pattern: pattern.map(str::to_owned),
             f,
             left: times,
+            dead: false,
         };
         if prepend {
             self.entries.insert(0, e);
         } else {
             self.entries.push(e);
         }
+    }
+
+    /// Drops the entries marked dead.
+    fn sweep(&mut self) {
+        self.entries.retain(|e| !e.dead);
+    }
+
+    /// Entry `i`'s pattern, if it is the first entry with that pattern.
+    fn first_of_pattern(&self, i: usize) -> Option<&str> {
+        let p = self.entries.get(i)?.pattern.as_deref()?;
+        let earlier = self.entries.iter().take(i);
+        (!earlier.into_iter().any(|e| e.pattern.as_deref() == Some(p))).then_some(p)
     }
 
     /// Removes listener `f` from the patterns `name` covers (`off`,
@@ -135,52 +164,55 @@ impl<F: Clone + PartialEq> Bus<F> {
     /// anything was removed.
     pub fn off(&mut self, name: &str, f: &F) -> bool {
         let mut removed = false;
-        for p in self.event_names() {
-            if !matches(name, &p, false) {
-                continue;
-            }
-            let mine = |e: &Entry<F>| e.pattern.as_ref() == Some(&p);
-            let count = self.entries.iter().filter(|e| mine(e)).count();
-            let Some(pos) = self.entries.iter().position(|e| mine(e) && e.f == *f) else {
+        for i in 0..self.entries.len() {
+            // Each pattern is visited once, at its first entry, so the
+            // counts below are those before this call changed anything.
+            let found = self.first_of_pattern(i).and_then(|p| {
+                if !matches(name, p, false) {
+                    return None;
+                }
+                let mine = |e: &&Entry<F>| e.pattern.as_deref() == Some(p);
+                let count = self.entries.iter().filter(mine).count();
+                let pos = self.entries.iter().position(|e| mine(&e) && e.f == *f)?;
+                Some((count, pos))
+            });
+            let Some((count, pos)) = found else {
                 continue;
             };
-            // `retain` rather than `remove(i)`: no bounds-check panic path.
-            let mut k = 0;
-            self.entries.retain(|_| {
-                k += 1;
-                k - 1 != pos
-            });
+            if let Some(e) = self.entries.get_mut(pos) {
+                e.dead = true;
+            }
             removed = true;
             if count > 1 {
                 break;
             }
         }
+        self.sweep();
         removed
     }
 
     /// Removes the first `onAny` listener `f`, or all of them for `None`.
     pub fn off_any(&mut self, f: Option<&F>) {
-        let pos = f.and_then(|f| {
-            self.entries
-                .iter()
-                .position(|e| e.pattern.is_none() && e.f == *f)
-        });
-        let mut k = 0;
-        self.entries.retain(|e| {
-            k += 1;
-            e.pattern.is_some() || (f.is_some() && Some(k - 1) != pos)
-        });
+        let mut done = false;
+        for e in self.entries.iter_mut().filter(|e| e.pattern.is_none()) {
+            if !done && f.is_none_or(|f| e.f == *f) {
+                e.dead = true;
+                done = f.is_some();
+            }
+        }
+        self.sweep();
     }
 
     /// Removes every named listener whose pattern `name` covers, or every
     /// named listener for `None` (`removeAllListeners`; `onAny` listeners
     /// stay, as in EventEmitter2).
     pub fn remove_all(&mut self, name: Option<&str>) {
-        self.entries.retain(|e| match (&e.pattern, name) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(p), Some(n)) => !matches(n, p, false),
-        });
+        for e in self.entries.iter_mut() {
+            if let Some(p) = &e.pattern {
+                e.dead = name.is_none_or(|n| matches(n, p, false));
+            }
+        }
+        self.sweep();
     }
 
     /// The listeners an event `name` would call, `onAny` ones aside
@@ -198,14 +230,8 @@ impl<F: Clone + PartialEq> Bus<F> {
 
     /// The patterns that have listeners, each once, oldest first
     /// (`eventNames`).
-    pub fn event_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for p in self.entries.iter().filter_map(|e| e.pattern.as_ref()) {
-            if !names.contains(p) {
-                names.push(p.clone());
-            }
-        }
-        names
+    pub fn event_names(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.entries.len()).filter_map(|i| self.first_of_pattern(i))
     }
 
     /// The listeners to call for an emitted `name`, in order: `onAny`
@@ -215,34 +241,29 @@ impl<F: Clone + PartialEq> Bus<F> {
     /// wildcards of `name` match too (the publisher's own `emit`; names
     /// from the stream are taken literally).
     pub fn targets(&mut self, name: &str, both: bool) -> Vec<Target<F>> {
-        let mut any = Vec::new();
-        let mut named = Vec::new();
-        self.entries.retain_mut(|e| match &e.pattern {
-            None => {
-                any.push(Target {
-                    f: e.f.clone(),
-                    any: true,
-                });
-                true
-            }
-            Some(p) if matches(p, name, both) => {
-                named.push(Target {
+        let mut out = Vec::new();
+        for e in self.entries.iter().filter(|e| e.pattern.is_none()) {
+            out.push(Target {
+                f: e.f.clone(),
+                any: true,
+            });
+        }
+        for e in self.entries.iter_mut() {
+            let Some(p) = &e.pattern else { continue };
+            if matches(p, name, both) {
+                out.push(Target {
                     f: e.f.clone(),
                     any: false,
                 });
                 match e.left {
-                    0 => true,
-                    1 => false,
-                    n => {
-                        e.left = n - 1;
-                        true
-                    }
+                    0 => {}
+                    1 => e.dead = true,
+                    n => e.left = n - 1,
                 }
             }
-            Some(_) => true,
-        });
-        any.extend(named);
-        any
+        }
+        self.sweep();
+        out
     }
 
     /// Number of registered listeners.
@@ -276,6 +297,16 @@ mod tests {
 
     fn hits(b: &mut Bus<&'static str>, name: &str) -> Vec<&'static str> {
         b.targets(name, true).into_iter().map(|t| t.f).collect()
+    }
+
+    #[test]
+    fn names_up_to_the_event_name_limit_match_longer_ones_do_not() {
+        // 128 bytes (the longest name the bus is given) is 129 segments.
+        let longest = ".".repeat(crate::protocol::MAX_EVENT_NAME);
+        assert!(matches("**", &longest, false));
+        assert!(matches(&longest, &longest, false));
+        assert!(!matches("**", &".".repeat(MAX_SEGMENTS), false));
+        assert!(matches("a.**", "a", false) && matches("**", "", false));
     }
 
     #[test]
@@ -392,9 +423,9 @@ mod tests {
         b.remove_all(Some("test1test1"));
         assert_eq!(b.len(), 4);
         b.remove_all(Some("test1.*"));
-        assert_eq!(b.event_names(), ["test2"]);
+        assert_eq!(b.event_names().collect::<Vec<_>>(), ["test2"]);
         b.remove_all(None);
-        assert!(b.event_names().is_empty());
+        assert!(b.event_names().next().is_none());
         assert_eq!(b.listeners(None), ["any"], "onAny listeners stay");
     }
 
@@ -423,7 +454,7 @@ mod tests {
         b.off_any(None);
         assert!(b.listeners(None).is_empty());
         assert_eq!(b.listeners(Some("e")), ["first"]);
-        assert_eq!(b.event_names(), ["e"]);
+        assert_eq!(b.event_names().collect::<Vec<_>>(), ["e"]);
     }
 
     #[test]

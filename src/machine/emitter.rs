@@ -123,7 +123,7 @@ impl Core {
             EVENT_NAMES => {
                 let mut json = String::from("[");
                 if let Some(e) = self.embed(id) {
-                    for (i, n) in e.bus.event_names().iter().enumerate() {
+                    for (i, n) in e.bus.event_names().enumerate() {
                         if i > 0 {
                             json.push(',');
                         }
