@@ -209,7 +209,7 @@ md.push(table(["what", "raw B", "gzip -9 B (zlib)", "gzip -9 B (CLI, as build.sh
 ]), ``);
 if (P.wasmTop.error) md.push(`Largest wasm functions: not available (${P.wasmTop.error}).`, ``);
 else {
-  md.push(`Largest functions of the host wasm (name-section build: \`wasm-bindgen --target no-modules --keep-debug\` of target/wasm32-unknown-unknown/release/stream_embed.wasm, then \`wasm-opt -Oz -g ${P.wasmTop.flags.join(" ")}\`: the shipped wasm also gets short import/export names and a second wasm-opt round, so its functions are somewhat smaller). ${P.wasmTop.header}:`, ``);
+  md.push(`Largest functions of the host wasm (name-section build: \`wasm-opt -Oz -g ${P.wasmTop.flags.join(" ")}\` of target/wasm32-unknown-unknown/release/stream_embed.wasm: the shipped wasm also goes through scripts/trap-fmt.mjs and a second wasm-opt round, so its functions are somewhat smaller). ${P.wasmTop.header}:`, ``);
   md.push(table(["bytes", "function"], P.wasmTop.funcs.map((f) => [f.bytes, "`" + f.name + "`"])), ``);
 }
 

@@ -21,35 +21,23 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p stream-client -
 cargo build --quiet -p stream-server
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 
-# Host SDK: wasm-bindgen's `--target web` glue, bundled with the loader into
-# one classic script by esbuild, which keeps only the glue the loader imports.
-# Every supported browser has TextEncoder.encodeInto: drop the fallback.
+# Host SDK: the wasm's three exports (src/wire.rs) and js/glue.js, bundled
+# with the loader and the executor into one classic script by esbuild. No
+# wasm-bindgen on the publisher page: its glue and runtime cost 0.98 kB gz
+# more (README "Size"); the stream client keeps it.
 # core::fmt out of the module first (the allocation-failure handler's
 # message is its only user; scripts/trap-fmt.mjs says why and how).
 node scripts/trap-fmt.mjs "$WASM/stream_embed.wasm" "$TMP/stream_embed.wasm"
-wasm-bindgen --target web --no-typescript --encode-into always --omit-default-module-path \
-  --out-dir "$TMP/embed" "$TMP/stream_embed.wasm"
-# The loader instantiates the wasm itself (streaming), so it needs the glue's
-# import object and its post-instantiation step, which the glue keeps private.
-node -e '
-  const fs = require("fs"), f = process.argv[1];
-  const glue = fs.readFileSync(f, "utf8");
-  for (const fn of ["__wbg_get_imports", "__wbg_finalize_init"])
-    if (!glue.includes("function " + fn + "(")) throw new Error("wasm-bindgen glue has no " + fn);
-  fs.writeFileSync(f, glue + "\nexport { __wbg_get_imports as imports, __wbg_finalize_init as finish };\n");
-' "$TMP/embed/stream_embed.js"
-# wasm-opt, then short import/export names in both the wasm and its glue.
-WASM_OPT_FLAGS="${OPT[*]}" node scripts/minify-names.mjs \
-  "$TMP/embed/stream_embed_bg.wasm" "$TMP/embed/opt.wasm" "$TMP/embed/stream_embed.js"
-# A second round on the minified module: flattening and re-running the
-# relooper, then -Oz twice, finds code the first round left (about 0.35 kB
-# gz; measured, as is the absence of gains from further rounds).
+"$BIN/wasm-opt" "${OPT[@]}" "$TMP/stream_embed.wasm" -o "$TMP/embed/opt.wasm"
+# A second round: flattening and re-running the relooper, then -Oz twice,
+# finds code the first round left (about 0.35 kB gz; measured, as is the
+# absence of gains from further rounds).
 "$BIN/wasm-opt" "${OPT[@]:1}" --flatten --rereloop -Oz -Oz "$TMP/embed/opt.wasm" -o "$TMP/embed/opt.wasm"
 # Panic locations' file names and core's panic messages are never read (the
 # panic handler traps): zeroed, they cost 0.35 kB gz less.
 node scripts/zero-panic-data.mjs "$TMP/embed/opt.wasm"
-for f in loader executor builtins; do
-  sed -e 's|"@glue"|"./stream_embed.js"|' "js/$f.js" > "$TMP/embed/$f.js"
+for f in loader executor builtins glue; do
+  sed -e 's|"@glue"|"./glue.js"|' "js/$f.js" > "$TMP/embed/$f.js"
 done
 "$BIN/esbuild" --log-level=warning --bundle --format=iife --minify --target=es2020 \
   "$TMP/embed/loader.js" --outfile="$TMP/embed/embed.js"

@@ -6,9 +6,9 @@
 //!    bus), [`error`].
 //! 2. **core** ([`machine`], pure): the host SDK as a sans-IO state
 //!    machine, inputs in, effects out; tested natively by `cargo test`.
-//! 3. **boundary** ([`wire`]): the executor's input tape, and with `host`
-//!    (the default) the one wasm export, `step`, that `js/executor.js`
-//!    calls. With the `js` feature, [`js`] adapts layer 1 to `JsValue` for
+//! 3. **boundary** ([`wire`]): the executor's input tape, and in the
+//!    shipped build (`host` without `std`) the wasm's four plain exports
+//!    that `js/glue.js` calls for `js/executor.js`. With the `js` feature, [`js`] adapts layer 1 to `JsValue` for
 //!    the stream client.
 #![warn(missing_docs)]
 #![cfg_attr(not(feature = "std"), no_std)]

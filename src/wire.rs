@@ -356,8 +356,8 @@ impl<'a> Tape<'a> {
 }
 
 /// Runs the input on `tape` (`nums`, `text`) on `core`: its effects as
-/// JSON text (`[]` when the tape holds no input). The wasm export is this
-/// on the page's one core; the native and browser scenario tests
+/// JSON text (`[]` when the tape holds no input). The wasm's `s` export
+/// runs this on the page's one core; the native and browser scenario tests
 /// (`tests/machine_*.rs`) call it on theirs.
 pub fn run(core: &mut Core, nums: &[f64], text: &str) -> String {
     let mut fx = Effects::new();
@@ -367,32 +367,87 @@ pub fn run(core: &mut Core, nums: &[f64], text: &str) -> String {
     fx.json()
 }
 
-/// The wasm export: one input in, its effects out (JSON text). The whole
-/// SDK state lives behind it; nothing is imported, so no page code runs
-/// while the wasm is on the stack.
-#[cfg(feature = "host")]
+/// The wasm exports: one input in, its effects out (JSON text), through
+/// four plain functions that `js/glue.js` calls (no wasm-bindgen on the
+/// publisher page: README "Size" has the measurement). The whole SDK state
+/// lives behind them; nothing is imported, so no page code runs while the
+/// wasm is on the stack.
+#[cfg(all(feature = "host", not(feature = "std"), target_arch = "wasm32"))]
 mod export {
-    use alloc::string::String;
+    use alloc::{string::String, vec::Vec};
     use core::cell::RefCell;
-
-    use wasm_bindgen::prelude::wasm_bindgen;
 
     use crate::machine::Core;
 
-    /// The page's embeds (single-threaded wasm: one global).
-    struct Global(RefCell<Option<Core>>);
+    /// The page's embeds and the buffers the glue writes an input into.
+    #[derive(Default)]
+    struct State {
+        core: Option<Core>,
+        nums: Vec<f64>,
+        text: Vec<u8>,
+        out: String,
+    }
+
+    /// Single-threaded wasm: one global.
+    struct Global(RefCell<Option<State>>);
     // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
     unsafe impl Sync for Global {}
-    static CORE: Global = Global(RefCell::new(None));
+    static STATE: Global = Global(RefCell::new(None));
 
-    /// Runs one input (see [`super::Tape`]); returns the effects. A call
-    /// from inside a step (impossible: the wasm imports nothing) would get
-    /// no effects.
-    #[wasm_bindgen]
-    pub fn step(nums: &[f64], text: &str) -> String {
-        match CORE.0.try_borrow_mut() {
-            Ok(mut core) => super::run(core.get_or_insert_with(Core::new), nums, text),
-            Err(_) => String::from("[]"),
+    /// Runs `f` on the state (nothing if a call is already running, which
+    /// cannot happen: the wasm imports nothing).
+    fn with<R: Default>(f: impl FnOnce(&mut State) -> R) -> R {
+        match STATE.0.try_borrow_mut() {
+            Ok(mut s) => f(s.get_or_insert_with(State::default)),
+            Err(_) => R::default(),
         }
+    }
+
+    /// Room for `n` numbers of the next input; where to write them.
+    #[export_name = "n"]
+    pub extern "C" fn nums(n: usize) -> *mut f64 {
+        with(|s| {
+            s.nums.clear();
+            s.nums.resize(n, 0.0);
+            Some(s.nums.as_mut_ptr())
+        })
+        .unwrap_or(core::ptr::null_mut())
+    }
+
+    /// Room for `n` bytes of the next input's UTF-8 text; where to write
+    /// them.
+    #[export_name = "t"]
+    pub extern "C" fn text(n: usize) -> *mut u8 {
+        with(|s| {
+            s.text.clear();
+            s.text.resize(n, 0);
+            Some(s.text.as_mut_ptr())
+        })
+        .unwrap_or(core::ptr::null_mut())
+    }
+
+    /// Runs the input written into the buffers (see [`super::Tape`]);
+    /// returns where its effects' JSON starts ([`len`] bytes).
+    #[export_name = "s"]
+    pub extern "C" fn step() -> *const u8 {
+        with(|s| {
+            let core = s.core.get_or_insert_with(Core::new);
+            // SAFETY: only js/glue.js writes the text buffer (the instance
+            // never leaves the loader's closure), and it writes
+            // `TextEncoder.encode`'s output, which is UTF-8 by definition
+            // (lone surrogates become U+FFFD). wasm-bindgen's `&str`
+            // arguments rest on the same fact. Validating again cost
+            // 0.37 kB gz.
+            let text = unsafe { core::str::from_utf8_unchecked(&s.text) };
+            s.out = super::run(core, &s.nums, text);
+            Some(s.out.as_ptr())
+        })
+        .unwrap_or(core::ptr::null())
+    }
+
+    /// The length of the last effects' JSON.
+    #[export_name = "l"]
+    pub extern "C" fn len() -> usize {
+        with(|s| s.out.len())
     }
 }

@@ -38,15 +38,12 @@ function buildFlags() {
 function wasmTop(n = 15) {
   const input = join(ROOT, "target/wasm32-unknown-unknown/release/stream_embed.wasm");
   if (!existsSync(input)) return { error: "target/wasm32-unknown-unknown/release/stream_embed.wasm missing (npm run build)" };
-  const wb = process.env.WASM_BINDGEN || join(process.env.HOME || "", ".cargo/bin/wasm-bindgen");
-  const bindgen = existsSync(wb) ? wb : "wasm-bindgen";
   const opt = join(ROOT, "node_modules/.bin/wasm-opt");
   const tmp = mkdtempSync(join(tmpdir(), "bench-wasm-"));
   const flags = buildFlags();
   try {
-    // Name-section build: --keep-debug, then -Oz -g.
-    execFileSync(bindgen, ["--target", "no-modules", "--no-typescript", "--keep-debug", "--out-dir", join(tmp, "named"), input]);
-    execFileSync(opt, ["-Oz", "-g", ...flags, join(tmp, "named/stream_embed_bg.wasm"), "-o", join(tmp, "named.wasm")]);
+    // Name-section build: rustc's output keeps its symbol names; -Oz -g.
+    execFileSync(opt, ["-Oz", "-g", ...flags, input, "-o", join(tmp, "named.wasm")]);
     const out = execFileSync("python3", [join(ROOT, "scripts/wasm-top.py"), join(tmp, "named.wasm"), String(n)], { encoding: "utf8" });
     const lines = out.trim().split("\n");
     const funcs = lines.slice(1).map((l) => {

@@ -12,8 +12,8 @@
 //!    the pinned origin, start a timer, call a listener, throw a typed
 //!    error, …). It never touches the browser, so `cargo test` runs whole
 //!    scenarios natively, hostile ones included (`tests/core.rs`).
-//! 3. **boundary** ([`crate::wire`] and `js/executor.js`): the wasm export
-//!    decodes the executor's input tape, runs [`Core::step`] and returns the
+//! 3. **boundary** ([`crate::wire`] and `js/executor.js`): the wasm exports
+//!    decode the executor's input tape, run [`Core::step`] and return the
 //!    effects as JSON text; the executor applies them and reports inputs.
 //!    It decides nothing.
 //!
