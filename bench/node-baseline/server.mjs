@@ -3,9 +3,13 @@
 // with Express 5 and jsonwebtoken, on the same database the Rust server
 // created (its migrations, its rows):
 //   POST /api/session   Coral SSO token (HS256, `user.{id,email,username}`):
-//                       verify, signed-out jti check, upsert (one
-//                       transaction: user by key, email owner, insert or
-//                       update when `iat` is newer), the same JSON answer.
+//                       verify, signed-out jti check, upsert with the Rust
+//                       server's SQL semantics: the user by key and the
+//                       email's owner are read first; a known user whose
+//                       token changes nothing is answered from that read;
+//                       otherwise one write transaction (the same reads,
+//                       then insert, or update when `iat` is newer). The
+//                       same JSON answer.
 //   GET  /api/comments  a story's newest 200 comments with their authors
 //                       (badges parsed per row) and the story's count.
 // Storage: SQLite through better-sqlite3 (WAL, synchronous=FULL, as the Rust
@@ -29,7 +33,7 @@ const SQL = {
   revoked: "SELECT 1 AS x FROM revoked_tokens WHERE profile = $1 AND jti = $2",
   byKey:
     "SELECT id, profile, external_id, email, username, badges, role, url, organizations, last_iat, deleted_at FROM users WHERE profile = $1 AND external_id = $2",
-  emailOwner: "SELECT id FROM users WHERE lower(email) = lower($1)",
+  emailOwner: "SELECT id FROM users WHERE lower(email) = lower($1) AND email IS NOT NULL",
   insert:
     "INSERT INTO users (profile, external_id, email, username, badges, role, url, organizations, last_iat, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $9) RETURNING id, profile, external_id, email, username, badges, role, url, organizations, last_iat",
   update:
@@ -148,6 +152,22 @@ const publicUser = (r) => ({
   organizations: r.organizations ? JSON.parse(r.organizations) : null,
 });
 
+/** Whether a token with `iat` would update a user whose last one was `lastIat`. */
+const newer = (iat, lastIat) => iat != null && (lastIat == null || iat > Number(lastIat));
+
+/**
+ * The user if the token changes nothing (known, live, its email not another
+ * user's, not newer): plain reads, no transaction. Else undefined.
+ */
+async function unchangedUser(payload, u) {
+  const existing = await db.get(SQL.byKey, ["coral", u.id]);
+  if (!existing) return undefined;
+  if (existing.deleted_at != null) throw new ApiError(401, "TOKEN_USER_DELETED");
+  const owner = await db.get(SQL.emailOwner, [u.email]);
+  if (owner && Number(owner.id) !== Number(existing.id)) return undefined;
+  return newer(payload.iat, existing.last_iat) ? undefined : existing;
+}
+
 /** The upsert, as steps for `tx`: user by key, email owner, insert or update. */
 function* upsertSteps(payload, u, now) {
   const existing = yield ["get", SQL.byKey, ["coral", u.id]];
@@ -157,7 +177,7 @@ function* upsertSteps(payload, u, now) {
   const badges = JSON.stringify(u.badges || []);
   if (!existing)
     return yield ["get", SQL.insert, ["coral", u.id, u.email, u.username, badges, u.role ?? null, u.url ?? null, payload.iat ?? null, now]];
-  if (payload.iat != null && (existing.last_iat == null || payload.iat > Number(existing.last_iat))) {
+  if (newer(payload.iat, existing.last_iat)) {
     const next = { ...existing, email: u.email, username: u.username, badges: u.badges ? badges : existing.badges, last_iat: payload.iat };
     yield ["run", SQL.update, [existing.id, next.email, next.username, next.badges, next.role, next.url, next.last_iat, now]];
     return next;
@@ -193,7 +213,7 @@ app.post(
     const { payload, user } = verify(req);
     if (payload.jti && (await db.get(SQL.revoked, ["coral", payload.jti]))) throw new ApiError(401, "TOKEN_REVOKED");
     const now = Math.floor(Date.now() / 1000);
-    const row = await db.tx(upsertSteps(payload, user, now));
+    const row = (await unchangedUser(payload, user)) ?? (await db.tx(upsertSteps(payload, user, now)));
     res.json({ profile: "coral", user: publicUser(row), canSignOut: !!(payload.jti && payload.exp), expiresAt: payload.exp ?? null });
   })
 );

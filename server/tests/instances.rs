@@ -180,6 +180,57 @@ async fn two_instances_on_one_database_answer_as_one() {
     assert_eq!((s, v["code"].clone()), (401, json!("TOKEN_REVOKED")));
 }
 
+/// `GET /api/comments` of `story` through `inst`.
+async fn listing(http: &reqwest::Client, inst: &Instance, story: &str) -> Value {
+    let url = inst.url(&format!("/api/comments?storyID={story}"));
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// Each process caches listings (store::listing): B has the page in memory
+/// before each write through A, and must answer with the write at once.
+#[tokio::test]
+async fn a_listing_cached_by_one_instance_shows_writes_through_the_other_at_once() {
+    let dir = common::temp_dir("cached-listing");
+    let db = common::database("cached_listing").await;
+    let (a, b) = (Instance::start(&db, &dir), Instance::start(&db, &dir));
+    let http = client();
+    let now = stream_server::auth::now();
+    let cat = token("cat-1", "cat", now - 10);
+    let post = |body: &str| {
+        call(
+            &http,
+            reqwest::Method::POST,
+            a.url("/api/comments"),
+            &cat,
+            Some(json!({"storyID": "cached", "body": body})),
+        )
+    };
+    assert_eq!(post("first").await.0, 201);
+    let cached = listing(&http, &b, "cached").await;
+    assert_eq!(listing(&http, &b, "cached").await, cached);
+    assert_eq!(cached["count"], 1);
+
+    assert_eq!(post("second").await.0, 201);
+    let seen = listing(&http, &b, "cached").await;
+    assert_eq!(
+        (seen["count"].clone(), seen["comments"][0]["body"].clone()),
+        (json!(2), json!("second"))
+    );
+
+    let renamed = token("cat-1", "catherine", now);
+    let (s, _) = call(
+        &http,
+        reqwest::Method::POST,
+        a.url("/api/session"),
+        &renamed,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let seen = listing(&http, &b, "cached").await;
+    assert_eq!(seen["comments"][1]["author"]["username"], "catherine");
+}
+
 /// How many comments the crash test posts, and after how many `201`s the
 /// server is killed.
 const POSTS: usize = 1000;

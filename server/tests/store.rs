@@ -284,7 +284,7 @@ async fn database_is_migrated_once_and_reopened() {
     let db = database("reopen").await;
     {
         let store = Store::open(&db).await.unwrap();
-        assert_eq!(store.schema_version().await.unwrap(), 1);
+        assert_eq!(store.schema_version().await.unwrap(), 2);
         let u = store
             .upsert_user(&coral("u1", "u1@example.com", "bob", Some(1)), 1)
             .await
@@ -294,7 +294,7 @@ async fn database_is_migrated_once_and_reopened() {
         store.close().await;
     }
     let store = Store::open(&db).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     let story = StoryKey::new(Some("s"), None).unwrap();
     assert_eq!(store.comments(&story, 10).await.unwrap()[0].body, "kept");
 }
@@ -333,7 +333,7 @@ async fn a_file_of_the_previous_server_is_adopted() {
         old.close().await.unwrap();
     }
     let store = Store::open_sqlite(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     let story = StoryKey::new(Some("s"), None).unwrap();
     assert_eq!(store.comments(&story, 10).await.unwrap()[0].body, "old");
     let u = store.find_user("coral", "u1").await.unwrap().unwrap();

@@ -64,11 +64,12 @@ async fn list(
     Query(q): Query<StoryRef>,
 ) -> Result<impl IntoResponse, ApiError> {
     let story = q.key()?;
-    let (count, comments) = st.store.story_page_json(&story, PAGE_SIZE).await?;
+    let page = st.store.story_page_json(&story, PAGE_SIZE).await?;
+    let comments = page.comments;
     let head = ListingHead {
         story_id: story.story_id,
         story_url: story.story_url,
-        count,
+        count: page.count,
     };
     let mut body = serde_json::to_string(&head).map_err(ApiError::internal)?;
     body.pop(); // the closing brace

@@ -217,11 +217,10 @@ impl Store {
         let r: Result<bool, StoreError> = on_pool!(self, |pool, begin| {
             async {
                 let mut tx = pool.begin_with(begin).await?;
-                let owner: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
-                        .bind(email)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let owner: Option<i64> = sqlx::query_scalar(super::users::EMAIL_OWNER)
+                    .bind(email)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if owner.is_some_and(|o| o != row_id) {
                     return Err(StoreError::Auth(AuthError::DuplicateUser));
                 }

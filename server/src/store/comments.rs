@@ -1,25 +1,6 @@
 //! Comments of a story.
 
-use super::{on_pool, Author, Comment, Pool, Store, StoreError, StoryKey, User};
-
-/// [`Store::story_page_json`] on SQLite: `json_object` per comment (the
-/// fields and order of [`Comment`]'s `Serialize`), aggregated in id order.
-const PAGE_SQLITE: &str = "SELECT (SELECT count(*) FROM comments WHERE story_key = $1),
-        json_group_array(json(item) ORDER BY id DESC)
-    FROM (SELECT c.id, json_object('id', c.id, 'body', c.body, 'createdAt', c.created_at,
-                'author', json_object('username', u.username, 'badges', json(u.badges),
-                                      'role', u.role)) AS item
-          FROM comments c JOIN users u ON u.id = c.user_id
-          WHERE c.story_key = $1 ORDER BY c.id DESC LIMIT $2)";
-
-/// [`Store::story_page_json`] on PostgreSQL (`json_build_object`, `json_agg`).
-const PAGE_POSTGRES: &str = "SELECT (SELECT count(*) FROM comments WHERE story_key = $1),
-        coalesce(json_agg(item ORDER BY id DESC)::text, '[]')
-    FROM (SELECT c.id, json_build_object('id', c.id, 'body', c.body, 'createdAt', c.created_at,
-                'author', json_build_object('username', u.username, 'badges', u.badges::json,
-                                            'role', u.role)) AS item
-          FROM comments c JOIN users u ON u.id = c.user_id
-          WHERE c.story_key = $1 ORDER BY c.id DESC LIMIT $2) page";
+use super::{on_pool, Author, Comment, Store, StoreError, StoryKey, User};
 
 /// A comment row joined with its author's public fields.
 #[derive(sqlx::FromRow)]
@@ -93,34 +74,6 @@ impl Store {
             .fetch_all(pool)
             .await?);
         Ok(rows.into_iter().map(Comment::from).collect())
-    }
-
-    /// A story's page for `GET /api/comments`: its comment count and its
-    /// newest `limit` comments, newest first, as the JSON text of an array
-    /// of [`Comment`]s. One statement (one snapshot, one round trip, one
-    /// row): the engine builds the JSON, so no row is decoded here.
-    pub async fn story_page_json(
-        &self,
-        story: &StoryKey,
-        limit: u32,
-    ) -> Result<(i64, String), StoreError> {
-        let row: (i64, String) = match &self.pool {
-            Pool::Sqlite(pool) => {
-                sqlx::query_as(PAGE_SQLITE)
-                    .bind(&story.key)
-                    .bind(i64::from(limit))
-                    .fetch_one(pool)
-                    .await?
-            }
-            Pool::Postgres(pool) => {
-                sqlx::query_as(PAGE_POSTGRES)
-                    .bind(&story.key)
-                    .bind(i64::from(limit))
-                    .fetch_one(pool)
-                    .await?
-            }
-        };
-        Ok(row)
     }
 
     /// Number of comments of a story.

@@ -15,10 +15,24 @@ use std::borrow::Cow;
 type Source = &'static [(i64, &'static str, &'static str)];
 
 /// SQLite migrations: (version, description, SQL).
-pub const SQLITE: Source = &[(1, "init", include_str!("migrations/sqlite/0001_init.sql"))];
+pub const SQLITE: Source = &[
+    (1, "init", include_str!("migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        "listing versions",
+        include_str!("migrations/sqlite/0002_listing_versions.sql"),
+    ),
+];
 
 /// PostgreSQL migrations: (version, description, SQL).
-pub const POSTGRES: Source = &[(1, "init", include_str!("migrations/postgres/0001_init.sql"))];
+pub const POSTGRES: Source = &[
+    (1, "init", include_str!("migrations/postgres/0001_init.sql")),
+    (
+        2,
+        "listing versions",
+        include_str!("migrations/postgres/0002_listing_versions.sql"),
+    ),
+];
 
 fn migrator(source: Source) -> Migrator {
     Migrator::with_migrations(

@@ -17,13 +17,16 @@
 //! (SQLite connections live on their own worker threads). The schema is
 //! versioned ([`migrate`]) and migrated on open. Every piece of state —
 //! users, comments, signed-out token ids, the admin API's access tokens
-//! and download links — lives in the database, none in process memory. The SQL is written once with `$n` parameters, which both
+//! and download links — lives in the database, none in process memory; the
+//! one cache, of `GET /api/comments` pages ([`listing`]), is checked against
+//! the database's listing versions on every read. The SQL is written once with `$n` parameters, which both
 //! engines accept; [`on_pool!`] compiles each method once per engine.
 
 mod admin;
 mod comments;
 mod counts;
 mod credentials;
+mod listing;
 pub mod migrate;
 mod model;
 mod revoked;
@@ -32,6 +35,7 @@ mod users;
 pub use admin::{AdminUser, ExportRow, OPERATOR};
 pub use counts::{StoryCount, StoryRef};
 pub use credentials::{LinkError, PatLookup, TokenRow, DOWNLOAD_TTL};
+pub use listing::{StoryPage, LISTING_CACHE_BYTES};
 pub use model::{default_username, Author, Comment, StoryKey, User};
 
 use crate::auth::AuthError;
@@ -42,6 +46,7 @@ use sqlx::sqlite::{
 };
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Connections per SQLite pool (readers run in parallel under WAL).
@@ -108,10 +113,12 @@ enum Pool {
     Postgres(PgPool),
 }
 
-/// The store: cheap to clone (a pool handle).
+/// The store: cheap to clone (a pool handle and this process's cache of
+/// listings, [`listing`]).
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    listings: Arc<listing::ListingCache>,
 }
 
 /// What went wrong in the store.
@@ -210,6 +217,7 @@ impl Store {
         migrate::sqlite().run(&pool).await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+            listings: Arc::default(),
         })
     }
 
@@ -223,6 +231,7 @@ impl Store {
         migrate::postgres().run(&pool).await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
+            listings: Arc::default(),
         })
     }
 

@@ -17,6 +17,20 @@ const BY_KEY: &str = concat!(
     user_cols!(),
     ", deleted_at FROM users WHERE profile = $1 AND external_id = $2"
 );
+/// The user who owns an email address, in any profile (case-insensitive).
+/// `email IS NOT NULL` lets the engine use the partial index `users_email`
+/// (SQLite cannot infer it from `lower(email) = …`, and scanned every user).
+pub(super) const EMAIL_OWNER: &str =
+    "SELECT id FROM users WHERE lower(email) = lower($1) AND email IS NOT NULL";
+/// A user by key, with the owner of the token's email (`$3`), in one
+/// statement: what [`Store::upsert_user`] reads before deciding to write.
+const BY_KEY_WITH_OWNER: &str = concat!(
+    "SELECT ",
+    user_cols!(),
+    ", deleted_at, (SELECT o.id FROM users o WHERE lower(o.email) = lower($3)
+                     AND o.email IS NOT NULL) AS email_owner
+     FROM users WHERE profile = $1 AND external_id = $2"
+);
 const INSERT: &str = concat!(
     "INSERT INTO users (profile, external_id, email, username, badges, role, url,
                         organizations, last_iat, created_at, updated_at)
@@ -43,6 +57,9 @@ pub(super) struct Row {
     /// Set when an admin deleted the account (selected only where needed).
     #[sqlx(default)]
     pub(super) deleted_at: Option<i64>,
+    /// Who owns the token's email (selected only by the upsert's read).
+    #[sqlx(default)]
+    email_owner: Option<i64>,
 }
 
 impl From<Row> for User {
@@ -130,7 +147,14 @@ impl Store {
     ///   token carries;
     /// * `TOKEN_USER_DELETED` if the account was deleted (admin API);
     /// * `DUPLICATE_USER` if the email belongs to another user, in any profile.
+    ///
+    /// The steady state (a known user whose token changes nothing) is one
+    /// read, without a transaction or a lock: only a token that creates or
+    /// changes the user opens a write transaction (and re-reads inside it).
     pub async fn upsert_user(&self, v: &Verified, now: i64) -> Result<User, StoreError> {
+        if let Some(user) = self.unchanged_user(v).await? {
+            return Ok(user);
+        }
         match self.try_upsert_user(v, now).await {
             // Another instance created the same user between our read and
             // our insert: read it again (once).
@@ -139,6 +163,27 @@ impl Store {
             }
             r => r,
         }
+    }
+
+    /// The stored user if `v` changes nothing (known, live, its email not
+    /// another user's, not newer): one statement, no write lock. `None`:
+    /// the write path decides (create, update, or refuse).
+    async fn unchanged_user(&self, v: &Verified) -> Result<Option<User>, StoreError> {
+        let row: Option<Row> = on_pool!(self, |pool, _begin| sqlx::query_as(BY_KEY_WITH_OWNER)
+            .bind(v.profile.name())
+            .bind(&v.identity.external_id)
+            .bind(&v.identity.email)
+            .fetch_optional(pool)
+            .await?);
+        let Some(row) = row else { return Ok(None) };
+        if row.deleted_at.is_some() {
+            return Err(StoreError::Auth(AuthError::UserDeleted));
+        }
+        if v.identity.email.is_some() && row.email_owner.is_some_and(|o| o != row.id) {
+            return Ok(None);
+        }
+        let stored = User::from(row);
+        Ok(merged(stored.clone(), v).is_none().then_some(stored))
     }
 
     async fn try_upsert_user(&self, v: &Verified, now: i64) -> Result<User, StoreError> {
@@ -159,7 +204,7 @@ impl Store {
             }
             if let Some(email) = &id.email {
                 let owner: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
+                    sqlx::query_scalar(EMAIL_OWNER)
                         .bind(email)
                         .fetch_optional(&mut *tx)
                         .await?;
@@ -221,5 +266,44 @@ impl Store {
             }
             other => other,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BY_KEY_WITH_OWNER, EMAIL_OWNER};
+    use crate::store::{Pool, Store};
+
+    /// The email owner lookups use the partial index `users_email` on
+    /// SQLite instead of scanning every user (PostgreSQL infers
+    /// `email IS NOT NULL` itself).
+    #[tokio::test]
+    async fn email_owner_lookups_use_the_index() {
+        let dir = std::env::temp_dir().join(format!("stream-users-plan-{}", std::process::id()));
+        let store = Store::open_sqlite(&dir.join("plan.sqlite3")).await.unwrap();
+        let Pool::Sqlite(pool) = &store.pool else {
+            unreachable!("a SQLite store")
+        };
+        for sql in [EMAIL_OWNER, BY_KEY_WITH_OWNER] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                    .bind("coral")
+                    .bind("id")
+                    .bind("a@b.example")
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            let steps: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+            assert!(
+                steps.iter().any(|s| s.contains("USING INDEX users_email")),
+                "{sql}: {steps:?}"
+            );
+            assert!(
+                !steps.iter().any(|s| s.starts_with("SCAN")),
+                "{sql}: {steps:?}"
+            );
+        }
+        store.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

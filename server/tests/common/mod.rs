@@ -160,6 +160,22 @@ pub async fn raw_rows(db: &Database, sql: &'static str) -> Vec<String> {
     }
 }
 
+/// Runs `sql` (one or more statements) on a connection of its own, behind
+/// the server's back (either engine).
+pub async fn raw_execute(db: &Database, sql: &'static str) {
+    match db {
+        Database::Sqlite(path) => {
+            let url = format!("sqlite://{}", path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        }
+        Database::Postgres(url) => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        }
+    }
+}
+
 /// A fresh store (see [`database`]).
 pub async fn store(name: &str) -> Store {
     Store::open(&database(name).await).await.unwrap()
