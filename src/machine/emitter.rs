@@ -68,12 +68,8 @@ impl Core {
         let mut why = String::from("Coral: a listener for `");
         why.push_str(name);
         why.push_str("` threw:");
-        let mut all = Vec::with_capacity(values.len() + 1);
-        all.push(Arg::Str(name));
-        all.extend_from_slice(values);
         for t in &targets {
-            let args = if t.any { &all[..] } else { values };
-            fx.call(id, Arg::Slot(t.f), &why, name, args);
+            fx.call(id, Arg::Slot(t.f), &why, name, t.any, values);
         }
         // `once` and `many` listeners may be gone from the bus now.
         for t in &targets {
@@ -134,7 +130,7 @@ impl Core {
                 fx.ret(&json);
             }
             EMIT => {
-                let values: Vec<Arg> = args.iter().skip(1).map(|v| Arg::Input(v.x)).collect();
+                let values = [Arg::Inputs(args.get(1..).unwrap_or_default())];
                 let ran = self.emit(fx, id, name.unwrap_or_default(), &values, true);
                 fx.ret(if ran { "true" } else { "false" });
             }

@@ -163,6 +163,7 @@ impl Core {
                 Arg::Input(x),
                 "Coral: the `events` callback threw:",
                 "",
+                false,
                 &[Arg::Handle(id)],
             );
         }

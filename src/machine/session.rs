@@ -169,6 +169,7 @@ impl Core {
             Arg::Slot(f),
             "Coral: refreshAccessToken threw:",
             "",
+            false,
             &[Arg::Next(gen)],
         );
     }

@@ -120,34 +120,46 @@ impl Effects {
     /// Calls the function `f` (a kept or an input value) for embed `embed`
     /// with `this.event` = `event`; `why` is logged with the error if it
     /// throws.
-    pub fn call(&mut self, embed: u32, f: Arg, why: &str, event: &str, args: &[Arg]) {
+    pub fn call(&mut self, embed: u32, f: Arg, why: &str, event: &str, named: bool, args: &[Arg]) {
         self.start(Op::Call);
         self.num(embed as i64);
         self.text(why);
         self.text(event);
-        for a in core::iter::once(&f).chain(args) {
-            let a = *a;
-            let (tag, n) = match a {
-                Arg::None => break,
-                Arg::Json(j) => {
-                    self.num(ArgTag::Json as i64);
-                    self.raw(j);
-                    continue;
-                }
-                Arg::Str(s) => {
-                    self.num(ArgTag::Json as i64);
-                    self.text(s);
-                    continue;
-                }
-                Arg::Slot(n) => (ArgTag::Slot, n),
-                Arg::Input(n) => (ArgTag::Input, n),
-                Arg::Handle(n) => (ArgTag::Handle, n),
-                Arg::Next(n) => (ArgTag::Next, n),
-            };
-            self.num(tag as i64);
-            self.num(n as i64);
+        self.arg(f);
+        // An `onAny` listener gets the event's name first.
+        if named {
+            self.arg(Arg::Str(event));
+        }
+        for a in args {
+            self.arg(*a);
         }
         self.end();
+    }
+
+    /// One argument of a call: its tag, then its value.
+    fn arg(&mut self, a: Arg) {
+        let (tag, n) = match a {
+            Arg::Json(j) => {
+                self.num(ArgTag::Json as i64);
+                return self.raw(j);
+            }
+            Arg::Str(s) => {
+                self.num(ArgTag::Json as i64);
+                return self.text(s);
+            }
+            Arg::Inputs(values) => {
+                for v in values {
+                    self.arg(Arg::Input(v.x));
+                }
+                return;
+            }
+            Arg::Slot(n) => (ArgTag::Slot, n),
+            Arg::Input(n) => (ArgTag::Input, n),
+            Arg::Handle(n) => (ArgTag::Handle, n),
+            Arg::Next(n) => (ArgTag::Next, n),
+        };
+        self.num(tag as i64);
+        self.num(n as i64);
     }
 
     /// Keeps the input's value `x` in `slot`.

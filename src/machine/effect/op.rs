@@ -3,6 +3,8 @@
 
 use alloc::string::String;
 
+use crate::machine::input::Value;
+
 /// Effect kinds, by number (`js/executor.js` applies them by the same
 /// numbers; a test compares the two tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,10 +93,8 @@ pub enum ArgTag {
 }
 
 /// A [`Op::Call`] argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Arg<'a> {
-    /// No argument.
-    None,
     /// A JSON value, as text.
     Json(&'a str),
     /// A string.
@@ -103,6 +103,8 @@ pub enum Arg<'a> {
     Slot(u32),
     /// A value of the current input.
     Input(u32),
+    /// Values of the current input, one argument each.
+    Inputs(&'a [Value]),
     /// An embed's handle.
     Handle(u32),
     /// A fresh `next` for request `gen`.
