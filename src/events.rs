@@ -218,14 +218,18 @@ impl<F: Clone + PartialEq> Bus<F> {
     /// The listeners an event `name` would call, `onAny` ones aside
     /// (`listeners`), or the `onAny` listeners for `None` (`listenersAny`).
     pub fn listeners(&self, name: Option<&str>) -> Vec<F> {
+        self.each_listener(name).cloned().collect()
+    }
+
+    /// [`Bus::listeners`] without collecting them.
+    pub fn each_listener<'a>(&'a self, name: Option<&'a str>) -> impl Iterator<Item = &'a F> {
         self.entries
             .iter()
-            .filter(|e| match (&e.pattern, name) {
+            .filter(move |e| match (&e.pattern, name) {
                 (Some(p), Some(n)) => matches(p, n, true),
                 (p, n) => p.is_none() && n.is_none(),
             })
-            .map(|e| e.f.clone())
-            .collect()
+            .map(|e| &e.f)
     }
 
     /// The patterns that have listeners, each once, oldest first

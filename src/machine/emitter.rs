@@ -113,7 +113,7 @@ impl Core {
             }
             LISTENERS | LISTENERS_ANY => {
                 if let Some(e) = self.embed(id) {
-                    fx.ret_slots(&e.bus.listeners(name));
+                    fx.ret_slots(e.bus.each_listener(name));
                 }
             }
             EVENT_NAMES => {

@@ -332,9 +332,11 @@ impl Core {
         };
         let e = self.embeds.swap_remove(pos);
         fx.unmount(id);
-        let mut slots: Vec<u32> = e.bus.each().map(|(_, f)| *f).collect();
-        slots.extend([e.container, e.scroll, e.session.token, e.session.refresh]);
-        for slot in slots {
+        // `e` is out of `self.embeds`: its slots can be let go of in place.
+        for (_, f) in e.bus.each() {
+            self.release(fx, *f);
+        }
+        for slot in [e.container, e.scroll, e.session.token, e.session.refresh] {
             self.release(fx, slot);
         }
     }

@@ -247,7 +247,7 @@ impl Effects {
     }
 
     /// The call returns the kept values in `slots`, as an array.
-    pub fn ret_slots(&mut self, slots: &[u32]) {
+    pub fn ret_slots<'a>(&mut self, slots: impl Iterator<Item = &'a u32>) {
         self.start(Op::ReturnSlots);
         for s in slots {
             self.num(*s as i64);
