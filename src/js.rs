@@ -112,14 +112,12 @@ impl Record for JsRecord<'_> {
         self.raw(key).as_bool()
     }
 
-    fn keys(&self) -> Vec<String> {
-        if !self.0.is_object() {
-            return Vec::new();
-        }
-        match own_keys(self.0) {
-            Ok(keys) => keys.iter().filter_map(|k| as_string(&k)).collect(),
-            Err(_) => Vec::new(),
-        }
+    fn keys(&self) -> impl Iterator<Item = impl AsRef<str>> {
+        let keys: Vec<String> = match self.0.is_object().then(|| own_keys(self.0)) {
+            Some(Ok(keys)) => keys.iter().filter_map(|k| as_string(&k)).collect(),
+            _ => Vec::new(),
+        };
+        keys.into_iter()
     }
 }
 

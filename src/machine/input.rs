@@ -69,8 +69,8 @@ impl Record for Rec {
             None => Val::Missing,
         }
     }
-    fn keys(&self) -> Vec<String> {
-        self.0.iter().map(|e| e.key.clone()).collect()
+    fn keys(&self) -> impl Iterator<Item = impl AsRef<str>> {
+        self.0.iter().map(|e| e.key.as_str())
     }
 }
 

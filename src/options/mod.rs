@@ -246,9 +246,10 @@ pub fn parse<R: Record>(rec: &R) -> Result<Options<R::Any>> {
         &mut read(rec)?;
     let mut warnings = Vec::new();
     for key in rec.keys() {
-        if !KNOWN.iter().any(|k| *k == key) {
+        let key = key.as_ref();
+        if !KNOWN.contains(&key) {
             let mut w = String::from("Coral: unknown option `");
-            w.push_str(&key);
+            w.push_str(key);
             w.push_str("` ignored.");
             warnings.push(w);
         }

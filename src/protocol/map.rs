@@ -26,8 +26,8 @@ impl Record for MapRecord {
             .map(|(_, v)| v.clone())
             .unwrap_or(Val::Missing)
     }
-    fn keys(&self) -> Vec<String> {
-        self.0.iter().map(|(k, _)| k.clone()).collect()
+    fn keys(&self) -> impl Iterator<Item = impl AsRef<str>> {
+        self.0.iter().map(|(k, _)| k.as_str())
     }
 }
 

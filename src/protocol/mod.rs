@@ -19,7 +19,7 @@
 //! and for a small map in the native tests. Nothing here formats numbers, so
 //! it adds no `core::fmt` to the host payload.
 
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 
 /// Property that marks a stream-embed message; its value is [`VERSION`].
 pub const NS: &str = "$streamEmbed";
@@ -61,7 +61,7 @@ pub trait Record {
     /// must not run user code they can avoid (no getters on our own objects).
     fn get(&self, key: &str) -> Val<Self::Any>;
     /// The object's own enumerable keys (used to warn about unknown options).
-    fn keys(&self) -> Vec<String>;
+    fn keys(&self) -> impl Iterator<Item = impl AsRef<str>>;
     /// The property `key` if it is a number: `get`, narrowed (an adapter
     /// can answer it with one question instead of a classification).
     fn get_num(&self, key: &str) -> Option<f64> {
