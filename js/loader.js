@@ -138,8 +138,7 @@ import { createStreamEmbed, talkRender, call as invoke } from "./executor.js";
   // The wasm is inlined in this file (one download, no second request): one
   // byte per character, decoded from the UTF-8 the BOM declares.
   var s = "@WASM@",
-    bytes = new Uint8Array(s.length);
-  for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    bytes;
   function start(r) {
     finish(r.instance, r.module);
     loaded = true;
@@ -156,6 +155,11 @@ import { createStreamEmbed, talkRender, call as invoke } from "./executor.js";
   try {
     // A file that lost its BOM on the way decodes to another length.
     if (s.length !== 1234567890) throw Error("Coral: embed.js was not read as UTF-8");
+    // Characters to bytes natively where the browser can (btoa reads one
+    // byte per character): 0.5 ms, where this loop, in browsers without
+    // Uint8Array.fromBase64, takes 7 ms of a cold page load (bench §2).
+    if (Uint8Array.fromBase64) bytes = Uint8Array.fromBase64(btoa(s));
+    else for (var i = 0, bytes = new Uint8Array(s.length); i < s.length; i++) bytes[i] = s.charCodeAt(i);
     // Synchronous: `createStreamEmbed` works at once, like hand-written JS.
     var module = new WebAssembly.Module(bytes);
     sync = { module: module, instance: new WebAssembly.Instance(module, imports()) };

@@ -25,11 +25,17 @@ Coral.ready.then(function () {
 Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${S}", storyID: "story-1", autoRender: true,
   events: function (e) { e.on("ready", __ready); } });
 </script>`,
-  // Same, but autoRender:false + render(): skips the lazy IntersectionObserver wait.
+  // Same, but autoRender:false + render(): skips the lazy IntersectionObserver
+  // wait. Marks: embed.js run (fetched, parsed, wasm decoded, compiled and
+  // instantiated), createStreamEmbed returned, render() returned.
   sdkEager: (S) => `<script src="${S}/embed.js"></script>
 <script>
-Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${S}", storyID: "story-1",
-  events: function (e) { e.on("ready", __ready); } }).render();
+__r.loaded = performance.now() - __r.t0;
+var embed = Coral.createStreamEmbed({ id: "coral_thread", rootURL: "${S}", storyID: "story-1",
+  events: function (e) { e.on("ready", __ready); } });
+__r.created = performance.now() - __r.t0;
+embed.render();
+__r.rendered = performance.now() - __r.t0;
 </script>`,
   plain: (S) => `<script src="${S}/bench/plain-embed.js"></script>
 <script>PlainEmbed.create({ id: "coral_thread", rootURL: "${S}", storyID: "story-1", onReady: __ready });</script>`,
@@ -46,6 +52,7 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
     srv.set(`/tts-${k}.html`, html("Article", "", `<div id="coral_thread"></div>\n${PROBE}\n${VARIANTS[k](srv.stream)}`));
   const samples = Object.fromEntries(kinds.map((k) => [k, { iframe: [], ready: [] }]));
   const phases = { scriptEnd: [], coralReady: [] }; // SDK only: where the time goes
+  const eagerPhases = { loaded: [], created: [], rendered: [] }; // the same, with render()
   let failures = 0;
   for (let i = -warmup; i < loads; i++) {
     for (const k of shuffle(kinds)) {
@@ -59,6 +66,7 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
           samples[k].iframe.push(r.iframe);
           samples[k].ready.push(r.ready);
           if (k === "sdk") for (const p of Object.keys(phases)) phases[p].push(r[p]);
+          if (k === "sdkEager") for (const p of Object.keys(eagerPhases)) eagerPhases[p].push(r[p]);
         }
       } catch (e) {
         failures++;
@@ -69,8 +77,9 @@ export async function runTts(browser, srv, { loads = 30, warmup = 2, log = () =>
     }
     if (i >= 0 && (i + 1) % 10 === 0) log(`  time to stream: ${i + 1}/${loads} loads per variant`);
   }
-  const out = { loads, warmup, failures, samples, stats: {}, sdkPhases: {} };
+  const out = { loads, warmup, failures, samples, stats: {}, sdkPhases: {}, eagerPhases: {} };
   for (const p of Object.keys(phases)) out.sdkPhases[p] = stats(phases[p]);
+  for (const p of Object.keys(eagerPhases)) out.eagerPhases[p] = stats(eagerPhases[p]);
   for (const k of kinds) out.stats[k] = { iframe: stats(samples[k].iframe), ready: stats(samples[k].ready) };
   return out;
 }

@@ -83,6 +83,14 @@ const countAsync = (page) =>
     WebAssembly.instantiate = (...args) => (window.__asyncInstantiations++, instantiate(...args));
   });
 
+/** A browser without `Uint8Array.fromBase64` (before Chrome 140, Safari
+ * 18.2): embed.js decodes its inlined wasm in JavaScript instead, and still
+ * takes the synchronous path. */
+const noFromBase64 = async (page) => {
+  await page.addInitScript(() => delete Uint8Array.fromBase64);
+  await countAsync(page);
+};
+
 async function authState(frame) {
   return (await frame.locator("#auth-state").textContent()).trim();
 }
@@ -120,6 +128,7 @@ Coral.createStreamEmbed({
 for (const [how, onPage] of [
   ["synchronously", countAsync],
   ["queued before the SDK is ready (asynchronous path)", asyncWasm],
+  ["in a browser without Uint8Array.fromBase64", noFromBase64],
 ])
   test(`002 snippet: login()/logout() on the embed right after the script tag, ${how}`, async () => {
     const token = await mintToken(server, { user: "bob" });
@@ -149,7 +158,8 @@ embed.on("ready", function () { __log.push("ready"); });
     );
     const frame = await streamFrame(page, server);
     await page.waitForFunction(() => window.__log.includes("ready"));
-    assert.equal(await page.evaluate(() => window.__asyncInstantiations ?? "queued"), onPage === countAsync ? 0 : "queued");
+    assert.equal(await page.evaluate(() => window.__asyncInstantiations ?? "queued"), onPage === asyncWasm ? "queued" : 0);
+    if (onPage === noFromBase64) assert.equal(await page.evaluate(() => typeof Uint8Array.fromBase64), "undefined");
     assert.equal(await authState(frame), "signed-out", "login then logout ends signed out");
 
     await page.evaluate((t) => embed.login(t), token);
