@@ -403,27 +403,24 @@ mod export {
         }
     }
 
+    /// Empties `buf` and makes room for `n` elements; where they go.
+    fn room<T: Copy + Default>(buf: &mut Vec<T>, n: usize) -> Option<*mut T> {
+        buf.clear();
+        buf.resize(n, T::default());
+        Some(buf.as_mut_ptr())
+    }
+
     /// Room for `n` numbers of the next input; where to write them.
     #[export_name = "n"]
     pub extern "C" fn nums(n: usize) -> *mut f64 {
-        with(|s| {
-            s.nums.clear();
-            s.nums.resize(n, 0.0);
-            Some(s.nums.as_mut_ptr())
-        })
-        .unwrap_or(core::ptr::null_mut())
+        with(|s| room(&mut s.nums, n)).unwrap_or(core::ptr::null_mut())
     }
 
     /// Room for `n` bytes of the next input's UTF-8 text; where to write
     /// them.
     #[export_name = "t"]
     pub extern "C" fn text(n: usize) -> *mut u8 {
-        with(|s| {
-            s.text.clear();
-            s.text.resize(n, 0);
-            Some(s.text.as_mut_ptr())
-        })
-        .unwrap_or(core::ptr::null_mut())
+        with(|s| room(&mut s.text, n)).unwrap_or(core::ptr::null_mut())
     }
 
     /// Runs the input written into the buffers (see [`super::Tape`]);
