@@ -50,7 +50,8 @@ const cfg = {
 const log = (...a) => console.error(...a);
 const MB = 1_000_000;
 
-if (!existsSync(join(ROOT, "dist/embed")) || !existsSync(join(ROOT, "dist/stream"))) {
+// §7 alone needs no dist/ (it builds and runs the server itself).
+if (process.env.BENCH_ONLY !== "server" && (!existsSync(join(ROOT, "dist/embed")) || !existsSync(join(ROOT, "dist/stream")))) {
   log("dist/ missing: running `npm run build` first");
   execFileSync("bash", ["scripts/build.sh"], { cwd: ROOT, stdio: "inherit" });
 }

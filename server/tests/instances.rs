@@ -117,14 +117,7 @@ async fn two_instances_on_one_database_answer_as_one() {
     )
     .await;
     assert_eq!(s, 201);
-    let listed: Value = http
-        .get(b.url("/api/comments?storyID=shared"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = listing(&http, &b, "shared").await;
     assert_eq!(listed["count"], 1);
     assert_eq!(listed["comments"][0]["body"], "through A");
 
@@ -139,14 +132,7 @@ async fn two_instances_on_one_database_answer_as_one() {
     )
     .await;
     assert_eq!((s, v["user"]["username"].clone()), (200, json!("robert")));
-    let listed: Value = http
-        .get(b.url("/api/comments?storyID=shared"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = listing(&http, &b, "shared").await;
     assert_eq!(listed["comments"][0]["author"]["username"], "robert");
     // (An older token through B does not undo it: iat rule, shared state.)
     let (_, v) = call(
