@@ -123,26 +123,12 @@ async fn two_instances_on_one_database_answer_as_one() {
 
     // A username change through one is seen by the other.
     let renamed = token("bob-1", "robert", now);
-    let (s, v) = call(
-        &http,
-        reqwest::Method::POST,
-        a.url("/api/session"),
-        &renamed,
-        None,
-    )
-    .await;
+    let (s, v) = sign_in(&http, &a, &renamed).await;
     assert_eq!((s, v["user"]["username"].clone()), (200, json!("robert")));
     let listed = listing(&http, &b, "shared").await;
     assert_eq!(listed["comments"][0]["author"]["username"], "robert");
     // (An older token through B does not undo it: iat rule, shared state.)
-    let (_, v) = call(
-        &http,
-        reqwest::Method::POST,
-        b.url("/api/session"),
-        &bob,
-        None,
-    )
-    .await;
+    let (_, v) = sign_in(&http, &b, &bob).await;
     assert_eq!(v["user"]["username"], "robert");
 
     // A Sign Out through one makes the token refused by the other.
@@ -155,15 +141,20 @@ async fn two_instances_on_one_database_answer_as_one() {
     )
     .await;
     assert_eq!(s, 204);
-    let (s, v) = call(
-        &http,
+    let (s, v) = sign_in(&http, &b, &renamed).await;
+    assert_eq!((s, v["code"].clone()), (401, json!("TOKEN_REVOKED")));
+}
+
+/// `POST /api/session` with `token` on `inst`.
+async fn sign_in(http: &reqwest::Client, inst: &Instance, token: &str) -> (u16, Value) {
+    call(
+        http,
         reqwest::Method::POST,
-        b.url("/api/session"),
-        &renamed,
+        inst.url("/api/session"),
+        token,
         None,
     )
-    .await;
-    assert_eq!((s, v["code"].clone()), (401, json!("TOKEN_REVOKED")));
+    .await
 }
 
 /// `GET /api/comments` of `story` through `inst`.
@@ -204,14 +195,7 @@ async fn a_listing_cached_by_one_instance_shows_writes_through_the_other_at_once
     );
 
     let renamed = token("cat-1", "catherine", now);
-    let (s, _) = call(
-        &http,
-        reqwest::Method::POST,
-        a.url("/api/session"),
-        &renamed,
-        None,
-    )
-    .await;
+    let (s, _) = sign_in(&http, &a, &renamed).await;
     assert_eq!(s, 200);
     let seen = listing(&http, &b, "cached").await;
     assert_eq!(seen["comments"][1]["author"]["username"], "catherine");
