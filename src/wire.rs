@@ -380,7 +380,6 @@ mod export {
     use crate::machine::Core;
 
     /// The page's embeds and the buffers the glue writes an input into.
-    #[derive(Default)]
     struct State {
         core: Option<Core>,
         nums: Vec<f64>,
@@ -389,16 +388,21 @@ mod export {
     }
 
     /// Single-threaded wasm: one global.
-    struct Global(RefCell<Option<State>>);
+    struct Global(RefCell<State>);
     // SAFETY: wasm32-unknown-unknown without atomics has exactly one thread.
     unsafe impl Sync for Global {}
-    static STATE: Global = Global(RefCell::new(None));
+    static STATE: Global = Global(RefCell::new(State {
+        core: None,
+        nums: Vec::new(),
+        text: Vec::new(),
+        out: String::new(),
+    }));
 
     /// Runs `f` on the state (nothing if a call is already running, which
     /// cannot happen: the wasm imports nothing).
     fn with<R: Default>(f: impl FnOnce(&mut State) -> R) -> R {
         match STATE.0.try_borrow_mut() {
-            Ok(mut s) => f(s.get_or_insert_with(State::default)),
+            Ok(mut s) => f(&mut s),
             Err(_) => R::default(),
         }
     }
