@@ -3,7 +3,7 @@
 // applies the effects it returns; it decides nothing. Every page object is
 // read here, outside the wasm, as own data properties and inside try/catch,
 // so a throwing getter or Proxy trap never unwinds through the wasm (which
-// imports nothing). Formats: src/wire.rs (inputs), src/machine/effect/
+// imports nothing). Formats: src/wire/mod.rs (inputs), src/machine/effect/
 // (effects).
 import { step } from "@glue";
 import { byId, make, query, append, post, newNonce, takeNonce } from "./builtins.js";
@@ -49,7 +49,7 @@ function str(s, tag) {
   T.push(s);
 }
 
-// A value: its tag (see src/wire.rs), and it joins the input's values.
+// A value: its tag (see src/wire/mod.rs), and it joins the input's values.
 function val(v) {
   var t = typeof v,
     tag =

@@ -1,4 +1,4 @@
-// The host wasm's boundary: the four exports of src/wire.rs (`n`, `t`:
+// The host wasm's boundary: the four exports of src/wire/export.rs (`n`, `t`:
 // room for an input's numbers and UTF-8 text; `s`: run it; `l`: the length
 // of the effects' JSON it returns). Hand-written instead of wasm-bindgen's
 // glue, which cost more bytes on every publisher page (README "Size"). It

@@ -21,7 +21,7 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p stream-client -
 cargo build --quiet -p stream-server
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT/embed" "$OUT/stream" "$TMP/embed"
 
-# Host SDK: the wasm's three exports (src/wire.rs) and js/glue.js, bundled
+# Host SDK: the wasm's four exports (src/wire/export.rs) and js/glue.js, bundled
 # with the loader and the executor into one classic script by esbuild. No
 # wasm-bindgen on the publisher page: its glue and runtime cost 0.98 kB gz
 # more (README "Size"); the stream client keeps it.
