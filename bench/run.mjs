@@ -24,6 +24,7 @@ import { startBenchServers, ROOT } from "./server.mjs";
 import { fmt, fmtB, makeToken, table } from "./lib.mjs";
 import { runPayload } from "./sections/payload.mjs";
 import { runTts } from "./sections/tts.mjs";
+import { runCompile } from "./sections/compile.mjs";
 import { runMicro } from "./sections/micro.mjs";
 import { runScale } from "./sections/scale.mjs";
 import { runCounts } from "./sections/counts.mjs";
@@ -40,6 +41,7 @@ const cfg = {
   cycles: num("BENCH_CYCLES", 1000, 100),
   scaleReps: num("BENCH_SCALE_REPS", 3, 1),
   countLoads: num("BENCH_COUNT_LOADS", 10, 3),
+  compileSamples: num("BENCH_COMPILE_SAMPLES", 15, 3),
   server: {
     seconds: num("BENCH_SERVER_SECONDS", 10, 3),
     connections: num("BENCH_SERVER_CONNECTIONS", 32, 32),
@@ -112,6 +114,7 @@ try {
   R.payload = runPayload(srv.snapshot);
   log("2/5 time to stream");
   R.tts = await runTts(browser, srv, { loads: cfg.loads, log });
+  R.compile = await runCompile(browser, srv, { samples: cfg.compileSamples, log });
   log("3/5 login round trip (and 5/5 event forwarding, same page)");
   const tokens = [await makeToken("alice"), await makeToken("bob")];
   R.micro = await runMicro(browser, srv, tokens, { iterations: cfg.iterations, events: cfg.events, eventRuns: cfg.eventRuns, log });
@@ -246,6 +249,8 @@ md.push(table(["variant", "iframe median", "iframe p95", "ready median", "ready 
 ])), ``);
 const ph = R.tts.sdkPhases, eph = R.tts.eagerPhases;
 md.push(`Where the SDK's time goes (medians, same loads): embed.js response end ${fmt(ph.scriptEnd.median, 1)} ms, \`Coral.ready\` settled ${fmt(ph.coralReady.median, 1)} ms (the wasm is inlined in embed.js and compiled synchronously, so this is the end of the snippet's script: embed.js parsed, the wasm decoded, compiled and instantiated, and \`createStreamEmbed\` run); with \`autoRender: true\` the SDK then waits for the container's first IntersectionObserver callback (the next rendering frame) before it creates the iframe. With an eager \`render()\` (marks in the page's snippet): embed.js has run at ${fmt(eph.loaded.median, 1)} ms, \`createStreamEmbed\` has returned at ${fmt(eph.created.median, 1)} ms, \`render()\` (the iframe created and appended) at ${fmt(eph.rendered.median, 1)} ms; plain JS has its iframe in the DOM at ${fmt(T2.plain.iframe.median, 1)} ms.`, ``);
+const WC = R.compile;
+md.push(`Compiling the host wasm (${fmtB(WC.wasmBytes)} B; bench/sections/compile.mjs, ${WC.samples} cold samples each, 5 µs timers): \`new WebAssembly.Module\` + \`Instance\` take ${fmt(WC.lazyMs.median, 2)} ms with V8's default lazy compilation, which compiles each function on its first call, inside \`createStreamEmbed\` and \`render()\`; with every function compiled up front (\`--no-wasm-lazy-compilation\`) they take ${fmt(WC.eagerMs.median, 2)} ms, what the module's code costs to compile in all. Plain JS has no such step: the SDK's cold start grows with its code size.`, ``);
 
 md.push(`## 3. Login round trip (${R.micro.roundTrip.iterations} iterations per method, interleaved blocks of 50 after 100 warm-up)`, ``);
 md.push(`One cross-origin-isolated publisher page (COOP/COEP, 5 µs timers; crossOriginIsolated = ${R.micro.env.crossOriginIsolated}) with three iframes from the stream origin. SDK: \`embed.login(token)\` → stream client \`onLogin\` → \`authState {loggedIn:true}\` listener, alternating two JWT-shaped tokens (${tokensLen(R)} chars). Baselines echo the same token as \`{t:"login", token}\` → \`{t:"authState", loggedIn:true}\`.`, ``);

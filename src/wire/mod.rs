@@ -260,25 +260,20 @@ impl<'a> Tape<'a> {
         let kind = self.int() as u8;
         let now = self.num();
         let input = match kind {
-            kind::CREATE => {
+            kind::CREATE | kind::TALK => {
                 let base = self.base();
                 let page = self.page();
-                Input::Create(Box::new(Create {
-                    options: self.rec_val(),
-                    base,
-                    element: None,
-                    page,
-                }))
-            }
-            kind::TALK => {
-                let base = self.base();
-                let page = self.page();
-                let element = self.val();
+                // `Coral.Talk.render(element, opts)`: the element first,
+                // and options that are not an object read as none.
+                let element = (kind == kind::TALK).then(|| self.val());
                 let options = self.rec_val();
                 Input::Create(Box::new(Create {
-                    options: Some(options.unwrap_or_default()),
+                    options: match element {
+                        Some(_) => Some(options.unwrap_or_default()),
+                        None => options,
+                    },
                     base,
-                    element: Some(element),
+                    element,
                     page,
                 }))
             }
