@@ -74,6 +74,11 @@ fn random_and_spoofed_messages_change_nothing() {
         .into_iter()
         .chain(["HELLO", "", "__proto__"])
         .collect();
+    // Every field a message can carry, plus a pollution key.
+    let fields: Vec<&str> = stream_embed::protocol::FIELDS
+        .into_iter()
+        .chain(["__proto__"])
+        .collect();
     let junk = || {
         vec![
             V::Undef,
@@ -106,16 +111,7 @@ fn random_and_spoofed_messages_change_nothing() {
             ("t", s(r.pick(&types))),
         ];
         for _ in 0..(r.next() % 4) {
-            let k = r.pick(&[
-                "token",
-                "accessToken",
-                "name",
-                "data",
-                "height",
-                "loggedIn",
-                "commentID",
-                "__proto__",
-            ]);
+            let k = r.pick(&fields);
             rec.push((k, r.pick(&junk())));
         }
         // A third origin, or another window, says anything at all.
@@ -136,13 +132,7 @@ fn random_and_spoofed_messages_change_nothing() {
     for _ in 0..5_000 {
         let t = r.pick(&types);
         let v = r.pick(&junk());
-        let m: Vec<(&str, V)> = vec![
-            ("t", s(t)),
-            (
-                r.pick(&["height", "name", "loggedIn", "token", "commentID"]),
-                v,
-            ),
-        ];
+        let m: Vec<(&str, V)> = vec![("t", s(t)), (r.pick(&stream_embed::protocol::FIELDS), v)];
         d.port(id, &[&m]);
     }
     for f in d.take() {

@@ -25,32 +25,15 @@ fn types() -> Vec<&'static str> {
         .collect()
 }
 
-/// Keys the decoder reads, plus prototype-pollution keys.
-const KEYS: &[&str] = &[
-    NS,
-    TYPE,
-    "token",
-    "accessToken",
-    "name",
-    "data",
-    "height",
-    "loggedIn",
-    "storyID",
-    "storyURL",
-    "storyMode",
-    "commentID",
-    "containerClassName",
-    "customCSSURL",
-    "customFontsCSSURL",
-    "disableDefaultFonts",
-    "enableDeprecatedEvents",
-    "canRefresh",
-    "__proto__",
-    "constructor",
-    "prototype",
-    "$streamembed",
-    "T",
-];
+/// Keys the decoder reads (the protocol's own list), plus
+/// prototype-pollution keys and near misses.
+fn keys() -> Vec<&'static str> {
+    [NS, TYPE]
+        .into_iter()
+        .chain(stream_embed::protocol::FIELDS)
+        .chain(["__proto__", "constructor", "prototype", "$streamembed", "T"])
+        .collect()
+}
 
 /// Arbitrary Unicode text (cheaper in debug builds than `any::<String>()`).
 fn text() -> impl Strategy<Value = String> {
@@ -103,7 +86,7 @@ fn any_val() -> impl Strategy<Value = Val<String>> {
 
 fn any_key() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => prop::sample::select(KEYS).prop_map(str::to_owned),
+        4 => prop::sample::select(keys()).prop_map(str::to_owned),
         1 => text(),
     ]
 }
@@ -421,7 +404,7 @@ proptest! {
 fn option_record() -> impl Strategy<Value = MapRecord> {
     let key = prop_oneof![
         6 => prop::sample::select(&stream_embed::options::KNOWN[..]).prop_map(str::to_owned),
-        1 => prop::sample::select(KEYS).prop_map(str::to_owned),
+        1 => prop::sample::select(keys()).prop_map(str::to_owned),
         1 => "[a-zA-Z]{1,12}",
     ];
     let val = prop_oneof![

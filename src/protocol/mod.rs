@@ -115,4 +115,4 @@ mod msg;
 mod tests;
 
 pub use map::MapRecord;
-pub use msg::{Config, Msg, TYPES};
+pub use msg::{Config, Msg, FIELDS, TYPES};

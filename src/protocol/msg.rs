@@ -126,6 +126,28 @@ pub const TYPES: [&str; 13] = [
     t::COMMENT_ID,
 ];
 
+/// Every field a message can carry besides [`NS`] and [`TYPE`] (tests
+/// feed them, with junk values, to both decoders; the round-trip test
+/// checks that encoding writes exactly these).
+pub const FIELDS: [&str; 16] = [
+    "token",
+    "accessToken",
+    "name",
+    "data",
+    "height",
+    "loggedIn",
+    "storyID",
+    "storyURL",
+    "storyMode",
+    "commentID",
+    "containerClassName",
+    "customCSSURL",
+    "customFontsCSSURL",
+    "disableDefaultFonts",
+    "enableDeprecatedEvents",
+    "canRefresh",
+];
+
 /// A comment id: absent means none; a present id must be a short string.
 fn id<A>(v: Val<A>) -> Option<Option<String>> {
     match v {

@@ -2,7 +2,8 @@
 
 use super::*;
 
-fn round_trip(m: Msg<String>) {
+/// Encodes and decodes `m`; returns the keys it was written with.
+fn round_trip(m: Msg<String>) -> Vec<String> {
     let mut rec = MapRecord::default();
     m.encode(&mut rec);
     assert_eq!(Msg::decode(&rec, m.sender()), Some(m.clone()), "{rec:?}");
@@ -11,10 +12,12 @@ fn round_trip(m: Msg<String>) {
         From::Stream => From::Host,
     };
     assert_eq!(Msg::decode(&rec, other), None, "wrong direction accepted");
+    rec.0.into_iter().map(|(k, _)| k).collect()
 }
 
 #[test]
 fn every_message_round_trips_and_only_in_its_direction() {
+    let mut written = Vec::new();
     let full = Config {
         access_token: Some("a.b.c".into()),
         story_id: Some("story-1".into()),
@@ -63,8 +66,16 @@ fn every_message_round_trips_and_only_in_its_direction() {
             comment_id: Some("c-9".into()),
         },
     ] {
-        round_trip(m);
+        written.extend(round_trip(m));
     }
+    // FIELDS (what the hostile-input suites feed the decoders) is exactly
+    // what the messages carry besides the namespace and the type.
+    written.sort();
+    written.dedup();
+    let mut fields: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+    fields.extend([NS.to_string(), TYPE.to_string()]);
+    fields.sort();
+    assert_eq!(written, fields);
 }
 
 fn rec(pairs: &[(&str, Val<String>)]) -> MapRecord {
