@@ -248,10 +248,26 @@ impl<A> Msg<A> {
 
     /// Writes this message into `rec` (which should start empty).
     pub fn encode<W: RecordMut<Any = A>>(&self, rec: &mut W) {
-        rec.set_num(NS, VERSION);
+        match self.sender() {
+            From::Host => self.encode_from_host(rec),
+            From::Stream => self.encode_from_stream(rec),
+        }
+    }
+
+    /// [`Msg::encode`] of a host → stream kind (a stream → host kind
+    /// writes nothing). The host's wasm links only this half.
+    pub fn encode_from_host<W: RecordMut<Any = A>>(&self, rec: &mut W) {
         let kind = match self {
-            Msg::Hello => t::HELLO,
             Msg::Welcome => t::WELCOME,
+            Msg::Config(_) => t::CONFIG,
+            Msg::Login { .. } => t::LOGIN,
+            Msg::Logout => t::LOGOUT,
+            Msg::RefreshAccessToken { .. } => t::REFRESH,
+            Msg::CommentId { .. } => t::COMMENT_ID,
+            _ => return,
+        };
+        rec.set_num(NS, VERSION);
+        match self {
             Msg::Config(c) => {
                 let strs = [
                     ("accessToken", &c.access_token),
@@ -271,47 +287,46 @@ impl<A> Msg<A> {
                 rec.set_bool("disableDefaultFonts", c.disable_default_fonts);
                 rec.set_bool("enableDeprecatedEvents", c.enable_deprecated_events);
                 rec.set_bool("canRefresh", c.can_refresh);
-                t::CONFIG
             }
-            Msg::Login { token } => {
-                rec.set_str("token", token);
-                t::LOGIN
+            Msg::Login { token } | Msg::RefreshAccessToken { token: Some(token) } => {
+                rec.set_str("token", token)
             }
-            Msg::Logout => t::LOGOUT,
-            Msg::RefreshAccessToken { token } => {
-                if let Some(token) = token {
-                    rec.set_str("token", token);
-                }
-                t::REFRESH
-            }
+            Msg::CommentId {
+                comment_id: Some(c),
+            } => rec.set_str("commentID", c),
+            _ => {}
+        }
+        rec.set_str(TYPE, kind);
+    }
+
+    /// [`Msg::encode`] of a stream → host kind (a host → stream kind
+    /// writes nothing).
+    pub fn encode_from_stream<W: RecordMut<Any = A>>(&self, rec: &mut W) {
+        let kind = match self {
+            Msg::Hello => t::HELLO,
             Msg::Ready => t::READY,
+            Msg::Event { .. } => t::EVENT,
+            Msg::Height { .. } => t::HEIGHT,
+            Msg::GetRefreshAccessToken => t::GET_REFRESH,
+            Msg::AuthState { .. } => t::AUTH_STATE,
+            Msg::Permalink { .. } => t::PERMALINK,
+            _ => return,
+        };
+        rec.set_num(NS, VERSION);
+        match self {
             Msg::Event { name, data } => {
                 rec.set_str("name", name);
                 if let Some(data) = data {
                     rec.set_any("data", data);
                 }
-                t::EVENT
             }
-            Msg::Height { px } => {
-                rec.set_num("height", *px);
-                t::HEIGHT
-            }
-            Msg::GetRefreshAccessToken => t::GET_REFRESH,
-            Msg::AuthState { logged_in } => {
-                rec.set_bool("loggedIn", *logged_in);
-                t::AUTH_STATE
-            }
-            Msg::Permalink { comment_id } | Msg::CommentId { comment_id } => {
-                if let Some(c) = comment_id {
-                    rec.set_str("commentID", c);
-                }
-                if matches!(self, Msg::Permalink { .. }) {
-                    t::PERMALINK
-                } else {
-                    t::COMMENT_ID
-                }
-            }
-        };
+            Msg::Height { px } => rec.set_num("height", *px),
+            Msg::AuthState { logged_in } => rec.set_bool("loggedIn", *logged_in),
+            Msg::Permalink {
+                comment_id: Some(c),
+            } => rec.set_str("commentID", c),
+            _ => {}
+        }
         rec.set_str(TYPE, kind);
     }
 

@@ -12,6 +12,15 @@ fn round_trip(m: Msg<String>) -> Vec<String> {
         From::Stream => From::Host,
     };
     assert_eq!(Msg::decode(&rec, other), None, "wrong direction accepted");
+    // Each direction's encoder writes its own kinds only.
+    let (mut host, mut stream) = (MapRecord::default(), MapRecord::default());
+    m.encode_from_host(&mut host);
+    m.encode_from_stream(&mut stream);
+    let (own, foreign) = match m.sender() {
+        From::Host => (host, stream),
+        From::Stream => (stream, host),
+    };
+    assert_eq!((own, foreign), (rec.clone(), MapRecord::default()));
     rec.0.into_iter().map(|(k, _)| k).collect()
 }
 

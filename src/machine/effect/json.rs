@@ -99,7 +99,7 @@ impl RecordMut for JsonObject<'_> {
 /// Appends `msg` as a JSON object.
 pub fn encode_msg(out: &mut String, msg: &Msg<Ref>) {
     let mut o = JsonObject::new(out);
-    msg.encode(&mut o);
+    msg.encode_from_host(&mut o);
     o.close();
 }
 
