@@ -4,10 +4,9 @@
 // where the wasm must be compiled asynchronously) and forwards them. All
 // logic (options, bridge, events, tokens) lives in Rust.
 //
-// scripts/build.sh bundles this module with wasm-bindgen's `--target web`
-// glue into one classic script (esbuild, IIFE): only the glue this file
-// imports is kept (no `initSync`, no fallbacks for other loading paths), and
-// then replaces "@WASM@" with the wasm's bytes.
+// scripts/build.sh bundles this module with the executor and js/glue.js
+// into one classic script (esbuild, IIFE; minified by terser), and then
+// replaces "@WASM@" with the wasm's bytes.
 import { imports, finish } from "@glue";
 import { createStreamEmbed, talkRender, call as invoke } from "./executor.js";
 

@@ -264,7 +264,7 @@ impl<'a> Tape<'a> {
                 let base = self.base();
                 let page = self.page();
                 // `Coral.Talk.render(element, opts)`: the element first,
-                // and options that are not an object read as none.
+                // and options that are not an object read as empty.
                 let element = (kind == kind::TALK).then(|| self.val());
                 let options = self.rec_val();
                 Input::Create(Box::new(Create {
