@@ -1,27 +1,20 @@
 // stream-embed effect executor: runs on the publisher page next to the
 // loader. It reports inputs to the Rust state machine (src/machine/) and
 // applies the effects it returns; it decides nothing. Every page object is
-// read here, outside the wasm, as own data properties and inside try/catch,
-// so a throwing getter or Proxy trap never unwinds through the wasm (which
-// imports nothing). Formats: src/wire/mod.rs (inputs), src/machine/effect/
-// (effects).
+// read outside the wasm (here and in tape.js, which writes the inputs), as
+// own data properties and inside try/catch, so a throwing getter or Proxy
+// trap never unwinds through the wasm (which imports nothing). Formats:
+// src/wire/mod.rs (inputs), src/machine/effect/ (effects).
 import { step } from "@glue";
 import { byId, make, query, append, post, newNonce, takeNonce } from "./builtins.js";
+import { N, X, R, begin, str, val, record, own, token, arg, page } from "./tape.js";
 
-var keys = Object.keys,
-  desc = Object.getOwnPropertyDescriptor,
-  apply = Reflect.apply,
+var apply = Reflect.apply,
   NONCE = "stream-embed.loginNonce",
-  hasOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty),
   isArray = Array.isArray,
   W = window,
-  // The input being written: numbers, strings, and its values (X[x]).
-  N,
-  T,
-  X,
-  // Values the core keeps, by slot, and the slot of each.
+  // Values the core keeps, by slot (their slots are tape.js's `R`).
   K = {},
-  R = new Map(),
   // What the executor holds per embed while it is mounted or scheduled:
   // handle, iframe, port, listeners, timers, observer. Holding the handle
   // keeps the loader's FinalizationRegistry from freeing a mounted embed.
@@ -35,108 +28,6 @@ function hold(id, h) {
 
 function handle(id) {
   return H[id] && H[id].deref();
-}
-
-function element(v) {
-  try {
-    return v instanceof Element;
-  } catch (e) {}
-}
-
-function str(s, tag) {
-  if (tag) N.push(tag);
-  N.push(s.length);
-  T.push(s);
-}
-
-// A value: its tag (see src/wire/mod.rs), and it joins the input's values.
-function val(v) {
-  var t = typeof v,
-    tag =
-      v === undefined ? 0 : v === null ? 1 : t == "boolean" ? 2 + v : t == "number" ? 4 : t == "string" ? 5 : t == "function" ? 6 : element(v) ? 9 : 7;
-  X.push(v);
-  if (tag == 5) str(v, 5);
-  else N.push(tag);
-  if (tag == 4) N.push(v);
-  if (tag > 5) N.push(R.get(v) || 0);
-  return tag;
-}
-
-// A value, and if it is an object its own enumerable data properties. An
-// accessor is reported as such; its getter never runs.
-function record(o) {
-  if (val(o) == 7) {
-    var k = [];
-    try {
-      k = keys(o);
-    } catch (e) {}
-    N.push(k.length);
-    k.forEach(function (key) {
-      var d;
-      str(key);
-      try {
-        d = desc(o, key);
-      } catch (e) {}
-      if (d && !hasOwn(d, "value")) X.push(), N.push(8);
-      else val(d && d.value);
-    });
-  }
-}
-
-// An own data property of a JSON value (or undefined).
-function own(o, k) {
-  var d = o && typeof o == "object" && desc(o, k);
-  return d && hasOwn(d, "value") ? d.value : undefined;
-}
-
-// One base64url JSON segment, if it decodes to an object.
-function segment(s) {
-  try {
-    if (/^[A-Za-z0-9_-]*={0,2}$/.test(s)) {
-      var o = JSON.parse(atob(s.replace(/-/g, "+").replace(/_/g, "/")));
-      if (o && typeof o == "object" && !isArray(o)) return o;
-    }
-  } catch (e) {}
-}
-
-// A token the page handed over: its facts, decoded (no signature check);
-// the core decides what they mean. The string itself joins the values.
-function token(t) {
-  var p = t.split("."),
-    h = segment(p[0]),
-    b = segment(p[1]),
-    u = own(b, "user");
-  X.push(t);
-  N.push(10, t.length, p.length);
-  [own(h, "alg"), b, own(b, "sub"), own(b, "exp"), own(b, "nonce"), u, own(u, "id"), own(u, "email"), own(u, "username")].forEach(val);
-}
-
-function arg(a) {
-  typeof a == "string" ? token(a) : val(a);
-}
-
-function pairs(s) {
-  var p = [];
-  new URLSearchParams(s).forEach(function (v, k) {
-    p.push(k, v);
-  });
-  N.push(p.length / 2);
-  p.forEach(function (s) {
-    str(s);
-  });
-}
-
-// The page's address, its canonical link, IntersectionObserver support.
-function page() {
-  var l = location,
-    c = query("link[rel=canonical][href]");
-  str(l.origin);
-  str(l.pathname);
-  pairs(l.search);
-  str(l.hash);
-  pairs(l.hash.slice(1));
-  str(c ? c.href : "");
-  N.push("IntersectionObserver" in W ? 1 : 0, query(".coral-count") ? 1 : 0, query("script.coral-script") ? 1 : 0);
 }
 
 function answer(q, a) {
@@ -242,9 +133,7 @@ export function run(kind, fill, bind) {
     error,
     next = [],
     again = 1;
-  N = n;
-  T = t;
-  X = x;
+  begin(n, t, x);
   fill();
   while (again) {
     again = 0;
@@ -271,9 +160,7 @@ export function run(kind, fill, bind) {
           console.error(e[1]);
           break;
         case 4:
-          N = n;
-          T = t;
-          X = x;
+          begin(n, t, x);
           answer(e[1], e[2]);
           again = 1;
           break;

@@ -36,7 +36,7 @@ node scripts/trap-fmt.mjs "$WASM/stream_embed.wasm" "$TMP/stream_embed.wasm"
 # Panic locations' file names and core's panic messages are never read (the
 # panic handler traps): zeroed, they cost 0.35 kB gz less.
 node scripts/zero-panic-data.mjs "$TMP/embed/opt.wasm"
-for f in loader executor builtins glue; do
+for f in loader executor tape builtins glue; do
   sed -e 's|"@glue"|"./glue.js"|' "js/$f.js" > "$TMP/embed/$f.js"
 done
 # esbuild bundles; terser minifies (3 compress passes: −0.1 kB gz against
