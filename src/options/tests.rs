@@ -35,12 +35,7 @@ use crate::error::Code;
 use crate::protocol::MapRecord;
 
 fn rec(pairs: &[(&str, Val<String>)]) -> MapRecord {
-    MapRecord(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
+    MapRecord::of(pairs)
 }
 fn s(v: &str) -> Val<String> {
     Val::Str(v.to_owned())

@@ -46,3 +46,16 @@ impl RecordMut for MapRecord {
         self.set(key, Val::Other(value.clone()));
     }
 }
+
+#[cfg(test)]
+impl MapRecord {
+    /// A record of these pairs, in order (the unit tests' records).
+    pub fn of(pairs: &[(&str, Val<String>)]) -> Self {
+        MapRecord(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+}

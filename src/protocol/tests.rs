@@ -88,12 +88,7 @@ fn every_message_round_trips_and_only_in_its_direction() {
 }
 
 fn rec(pairs: &[(&str, Val<String>)]) -> MapRecord {
-    MapRecord(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
+    MapRecord::of(pairs)
 }
 
 #[test]
