@@ -52,7 +52,7 @@ step "browser: wasm-bindgen-test in headless Chromium"
 # of the state machine again on its wasm32 build (tests/machine_*.rs).
 # The runner's default 20 s for the whole suite is too short on a loaded 2-core machine.
 if ! WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown -p stream-embed --test web \
-  --test machine_bridge --test machine_events --test machine_hostile --test machine_lifecycle \
+  --test machine_bridge --test machine_coral --test machine_events --test machine_hostile --test machine_lifecycle \
   --test machine_session >target/browser-tests.log 2>&1; then
   status=1
   tail -n 80 target/browser-tests.log

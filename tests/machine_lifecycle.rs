@@ -1,24 +1,12 @@
 //! Scenarios of the host state machine, natively: creation (options,
-//! origin, container, `events`), lazy and eager rendering, `remove()`, the
-//! Talk v4 shim. `cargo test -p stream-embed --test machine_lifecycle`
+//! origin, container, `events`), lazy and eager rendering, `remove()`.
+//! Coral's own options and the Talk v4 shim: `machine_coral`.
+//! `cargo test -p stream-embed --test machine_lifecycle`
 
 mod driver;
 
 use driver::*;
 use serde_json::json;
-
-fn opts(extra: &[(&'static str, V)]) -> Vec<(&'static str, V)> {
-    let mut o = vec![("id", s("coral_thread")), ("storyID", s("story-1"))];
-    o.extend(extra.iter().cloned());
-    o
-}
-
-fn code(r: Result<impl Sized, (String, String, String)>) -> (String, String) {
-    match r {
-        Ok(_) => panic!("expected an error"),
-        Err((c, o, _)) => (c, o),
-    }
-}
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -278,63 +266,6 @@ fn remove_unmounts_render_mounts_again_and_free_forgets_everything() {
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-fn coral_options_scheme_relative_root_story_id_fallback_scroll_container_and_counts() {
-    let mut d = Driver::new();
-    d.search = url_pairs("storyID=from-url");
-    d.counts = true;
-    d.elements.insert("second".into(), V::Obj("div#second"));
-    let id = d
-        .create(&[
-            ("id", s("coral_thread")),
-            ("rootURL", s("//Stream.test/coral/")),
-            ("autoRender", V::Bool(true)),
-            ("customScrollContainer", V::El("div#scroller")),
-        ])
-        .unwrap();
-    let log = d.take();
-    // The count script, once per page.
-    assert!(log.contains(&Fx::Script(vec![
-        ("class".into(), "coral-script".into()),
-        (
-            "src".into(),
-            "https://Stream.test/coral/assets/js/count.js".into()
-        ),
-    ])));
-    assert!(log.contains(&Fx::Observe {
-        embed: id,
-        container: V::Obj("div#coral_thread"),
-        margin: "100px".into(),
-        root: V::El("div#scroller"),
-    }));
-    d.event(7, id, &[1.0]);
-    let log = d.take();
-    let Some(Fx::Frame { attrs, .. }) = log.iter().find(|f| matches!(f, Fx::Frame { .. })) else {
-        panic!("{log:?}")
-    };
-    assert!(attrs[0]
-        .1
-        .starts_with("https://Stream.test/coral/embed/stream?storyID=from-url&"));
-    d.hello(id);
-    assert!(matches!(&d.take()[0], Fx::Connect { origin, .. } if origin == "https://stream.test"));
-    let b = d.create(&[("id", s("second"))]).unwrap();
-    assert!(
-        !d.take().iter().any(|f| matches!(f, Fx::Script(_))),
-        "added once"
-    );
-    d.call(b, 1, V::Undef, V::Undef).unwrap_err();
-    // Not an element, userinfo: refused.
-    assert_eq!(
-        code(d.create(&opts(&[("customScrollContainer", V::Obj("{}"))]))),
-        ("INVALID_OPTION".into(), "customScrollContainer".into())
-    );
-    assert_eq!(
-        code(d.create(&opts(&[("rootURL", s("//user@stream.test"))]))),
-        ("INVALID_OPTION".into(), "rootURL".into())
-    );
-}
-
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
     let mut d = Driver::new();
     for _ in 0..200 {
@@ -358,69 +289,4 @@ fn remove_cancels_a_pending_lazy_render_and_cycles_leave_nothing() {
         d.take();
     }
     assert!(d.core.is_empty() && d.kept.is_empty() && d.live.is_empty());
-}
-
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-fn talk_v4_render_maps_its_options_and_renders_at_once_or_lazily() {
-    let talk = |d: &mut Driver, el: V, o: Option<&[(&str, V)]>| {
-        d.run(1, &|d, w| {
-            let kept = d.kept.clone();
-            w.val(&V::Undef, &kept);
-            d.page(w);
-            w.val(&el, &kept);
-            w.record(o, &kept);
-        })
-    };
-    let mut d = Driver::new();
-    assert_eq!(
-        code(talk(&mut d, V::Obj("proxy"), None)),
-        ("INVALID_OPTION".into(), "element".into())
-    );
-    d.search = url_pairs("commentId=c-4");
-    let token = coral_token("bob", d.secs() + 3600.0);
-    talk(
-        &mut d,
-        V::El("div#talk"),
-        Some(&[
-            ("talk", s(STREAM)),
-            ("asset_id", s("a-1")),
-            ("auth_token", s(&token)),
-            ("onAuthChanged", V::Func("cb")),
-        ]),
-    )
-    .unwrap();
-    let id = d.live[0];
-    d.hello(id);
-    let log = d.take();
-    assert!(log.contains(&Fx::Warn(
-        "Coral.Talk.render: option `onAuthChanged` is not supported; ignored.".into()
-    )));
-    let Some(Fx::Frame {
-        container, attrs, ..
-    }) = log.iter().find(|f| matches!(f, Fx::Frame { .. }))
-    else {
-        panic!("{log:?}")
-    };
-    assert_eq!(*container, V::El("div#talk"));
-    assert!(attrs[0]
-        .1
-        .starts_with("https://stream.test/embed/stream?storyID=a-1&"));
-    assert!(attrs[0].1.ends_with("&commentID=c-4"), "{}", attrs[0].1);
-    let config = &Driver::posts(&log, id)[0];
-    assert_eq!(
-        (config["t"].as_str(), config["accessToken"].as_str()),
-        (Some("config"), Some(token.as_str()))
-    );
-    // `lazy: true`: when the element nears the viewport.
-    let mut d = Driver::new();
-    talk(
-        &mut d,
-        V::El("div#talk"),
-        Some(&[("talk", s(STREAM)), ("lazy", V::Bool(true))]),
-    )
-    .unwrap();
-    let log = d.take();
-    assert!(log.iter().any(|f| matches!(f, Fx::Observe { .. })));
-    assert!(!log.iter().any(|f| matches!(f, Fx::Frame { .. })));
 }

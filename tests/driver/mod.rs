@@ -12,72 +12,15 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use stream_embed::machine::Core;
-use stream_embed::wire::Tape;
 
-/// A JS value on the simulated page.
-#[derive(Clone, Debug, PartialEq)]
-pub enum V {
-    Undef,
-    Null,
-    Bool(bool),
-    Num(f64),
-    Str(String),
-    /// A function, by name.
-    Func(&'static str),
-    /// Any other object, by name.
-    Obj(&'static str),
-    /// A DOM element, by name.
-    El(&'static str),
-    /// An accessor property (its getter must never run).
-    Accessor,
-    /// Decoded JSON the core made (event data).
-    Json(Value),
-    /// An embed's handle.
-    Handle(u32),
-    /// `next` of a refresh request: (embed, request).
-    Next(u32, u32),
-}
+mod run;
+mod tape;
+mod values;
 
-pub fn s(v: &str) -> V {
-    V::Str(v.to_owned())
-}
-
-/// A JWT-shaped string with these claims (header `alg: HS256`).
-pub fn jwt(claims: Value) -> String {
-    jwt_with(serde_json::json!({"alg": "HS256", "typ": "JWT"}), claims)
-}
-
-pub fn jwt_with(header: Value, claims: Value) -> String {
-    let b = |v: &Value| b64(v.to_string().as_bytes());
-    format!("{}.{}.c2ln", b(&header), b(&claims))
-}
-
-fn b64(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..=c.len() {
-            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn unb64(s: &str) -> Option<Vec<u8>> {
-    stream_embed::token::base64url_decode(s)
-}
-
-/// A Coral SSO token for `user`, expiring at `exp` (unix s).
-pub fn coral_token(user: &str, exp: f64) -> String {
-    jwt(
-        serde_json::json!({"user": {"id": user, "email": format!("{user}@x.test"), "username": user}, "exp": exp}),
-    )
-}
+pub use tape::W;
+pub use values::*;
 
 /// What the page did, in order (slots resolved to values).
 #[derive(Clone, Debug, PartialEq)]
@@ -167,108 +110,6 @@ pub struct Driver {
     pub base: Option<String>,
 }
 
-/// The tape the executor writes.
-pub struct W {
-    pub nums: Vec<f64>,
-    pub text: String,
-    pub x: Vec<V>,
-}
-
-impl W {
-    pub fn str(&mut self, s: &str) {
-        self.nums.push(s.encode_utf16().count() as f64);
-        self.text.push_str(s);
-    }
-
-    pub fn val(&mut self, v: &V, kept: &HashMap<u32, V>) -> u8 {
-        self.x.push(v.clone());
-        let slot = |v: &V| {
-            kept.iter()
-                .find(|(_, k)| *k == v)
-                .map(|(s, _)| *s as f64)
-                .unwrap_or(0.0)
-        };
-        let tag = match v {
-            V::Undef => 0,
-            V::Null => 1,
-            V::Bool(b) => 2 + *b as u8,
-            V::Num(_) => 4,
-            V::Str(_) => 5,
-            V::Func(_) => 6,
-            V::Accessor => 8,
-            V::El(_) => 9,
-            _ => 7,
-        };
-        self.nums.push(tag as f64);
-        match v {
-            V::Num(n) => self.nums.push(*n),
-            V::Str(s) => self.str(s),
-            V::Func(_) | V::Obj(_) | V::El(_) | V::Json(_) | V::Handle(_) | V::Next(..) => {
-                self.nums.push(slot(v))
-            }
-            _ => {}
-        }
-        tag
-    }
-
-    /// An object with these own data properties (`None`: not an object).
-    pub fn record(&mut self, o: Option<&[(&str, V)]>, kept: &HashMap<u32, V>) {
-        match o {
-            None => {
-                self.val(&V::Undef, kept);
-            }
-            Some(props) => {
-                self.val(&V::Obj("record"), kept);
-                self.nums.push(props.len() as f64);
-                for (k, v) in props {
-                    self.str(k);
-                    self.val(v, kept);
-                }
-            }
-        }
-    }
-
-    fn json_val(&mut self, v: Option<&Value>, kept: &HashMap<u32, V>) {
-        let v = match v {
-            None => V::Undef,
-            Some(Value::Null) => V::Null,
-            Some(Value::Bool(b)) => V::Bool(*b),
-            Some(Value::Number(n)) => V::Num(n.as_f64().unwrap()),
-            Some(Value::String(s)) => V::Str(s.clone()),
-            Some(other) => V::Json(other.clone()),
-        };
-        self.val(&v, kept);
-    }
-
-    /// A token, decoded as the executor does.
-    pub fn token(&mut self, t: &str, kept: &HashMap<u32, V>) {
-        let p: Vec<&str> = t.split('.').collect();
-        let seg = |s: Option<&&str>| -> Option<Value> {
-            let s = s?;
-            let ok = s
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=');
-            let v: Value =
-                serde_json::from_slice(&unb64(s.trim_end_matches('=')).filter(|_| ok)?).ok()?;
-            v.is_object().then_some(v)
-        };
-        let (h, b) = (seg(p.first()), seg(p.get(1)));
-        self.x.push(V::Str(t.to_owned()));
-        self.nums
-            .extend([10.0, t.encode_utf16().count() as f64, p.len() as f64]);
-        let own = |o: Option<&Value>, k: &str| o.and_then(|o| o.get(k)).cloned();
-        let u = own(b.as_ref(), "user");
-        self.json_val(own(h.as_ref(), "alg").as_ref(), kept);
-        self.json_val(b.as_ref(), kept);
-        for k in ["sub", "exp", "nonce", "user"] {
-            self.json_val(own(b.as_ref(), k).as_ref(), kept);
-        }
-        for k in ["id", "email", "username"] {
-            self.json_val(own(u.as_ref(), k).as_ref(), kept);
-        }
-    }
-}
-
 impl Default for Driver {
     fn default() -> Self {
         Driver {
@@ -330,276 +171,9 @@ impl Driver {
     pub fn secs(&self) -> f64 {
         self.now / 1000.0
     }
+}
 
-    pub fn page(&self, w: &mut W) {
-        w.str(&self.origin);
-        w.str(&self.path);
-        for (params, hash) in [(&self.search, None), (&vec![], Some(&self.hash))] {
-            let params = match hash {
-                None => params.clone(),
-                Some(h) => url_pairs(h.strip_prefix('#').unwrap_or(h)),
-            };
-            if let Some(h) = hash {
-                w.str(h);
-            }
-            w.nums.push(params.len() as f64);
-            for (k, v) in &params {
-                w.str(k);
-                w.str(v);
-            }
-        }
-        w.str(&self.canonical);
-        w.nums.push(self.observer as u8 as f64);
-        w.nums.push(self.counts as u8 as f64);
-        w.nums.push(self.count_script as u8 as f64);
-    }
-
-    /// Runs one input, written by `fill` after its kind and time.
-    pub fn run(&mut self, kind: u8, fill: &dyn Fn(&mut Driver, &mut W)) -> Outcome {
-        let mut w = W {
-            nums: vec![kind as f64, self.now],
-            text: String::new(),
-            x: vec![V::Undef],
-        };
-        fill(self, &mut w);
-        let mut result = Ok(Value::Null);
-        let mut next = vec![];
-        loop {
-            assert!(
-                Tape::new(&w.nums, &w.text).input().is_some(),
-                "a valid tape"
-            );
-            // What the wasm export runs on the page's core.
-            let effects: Vec<Vec<Value>> =
-                serde_json::from_str(&stream_embed::wire::run(&mut self.core, &w.nums, &w.text))
-                    .expect("effects are JSON");
-            let mut again = false;
-            for e in effects {
-                let op = e[0].as_u64().unwrap() as u8;
-                let n = |i: usize| e.get(i).and_then(Value::as_i64).unwrap_or(0);
-                let t = |i: usize| e.get(i).and_then(Value::as_str).unwrap_or("").to_owned();
-                let id = n(1) as u32;
-                match op {
-                    0 => result = Ok(e[1].clone()),
-                    1 => result = Err((t(1), t(3), t(2))),
-                    2 => self.log.push(Fx::Warn(t(1))),
-                    3 => self.log.push(Fx::Error(t(1))),
-                    4 => {
-                        self.log.push(Fx::Ask(
-                            n(1) as u8,
-                            e.get(2).cloned().unwrap_or(Value::Null),
-                        ));
-                        self.answer(&mut w, n(1) as u8, &t(2), n(2));
-                        again = true;
-                    }
-                    5 => {
-                        self.log.push(Fx::Bind(id));
-                        self.live.push(id);
-                    }
-                    6 => {
-                        let arg = |i: usize| -> V {
-                            let (tag, v) = (
-                                e[i].as_u64().unwrap_or_else(|| panic!("{e:?} {i}")),
-                                &e[i + 1],
-                            );
-                            let k = v.as_u64().unwrap_or(0) as u32;
-                            match tag {
-                                0 => match v {
-                                    Value::String(s) => V::Str(s.clone()),
-                                    v => V::Json(v.clone()),
-                                },
-                                1 => self.kept.get(&k).cloned().expect("a kept slot"),
-                                2 => w.x[k as usize].clone(),
-                                3 => V::Handle(k),
-                                4 => V::Next(id, k),
-                                _ => panic!("arg tag {tag}"),
-                            }
-                        };
-                        let f = arg(4);
-                        let args: Vec<V> = (6..e.len()).step_by(2).map(arg).collect();
-                        self.log.push(Fx::Call {
-                            embed: id,
-                            f: f.clone(),
-                            args: args.clone(),
-                            why: t(2),
-                            event: t(3),
-                        });
-                        if let V::Func(name) = f {
-                            if let Some(script) = self.scripts.remove(name) {
-                                script(self, &args);
-                                self.scripts.insert(name, script);
-                            }
-                        }
-                    }
-                    7 => {
-                        let v = w.x[n(1) as usize].clone();
-                        assert!(
-                            !self
-                                .kept
-                                .values()
-                                .any(|k| *k == v && matches!(v, V::Func(_))),
-                            "a function kept twice: {v:?}"
-                        );
-                        assert!(self.kept.insert(n(2) as u32, v).is_none(), "slot reused");
-                    }
-                    8 => {
-                        assert!(self.kept.remove(&id).is_some(), "freed an empty slot {id}");
-                    }
-                    9 => {
-                        let attrs = e[3]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .map(|a| {
-                                (
-                                    a[0].as_str().unwrap().to_owned(),
-                                    a[1].as_str().unwrap().to_owned(),
-                                )
-                            })
-                            .collect();
-                        let container = self.kept[&(n(2) as u32)].clone();
-                        self.log.push(Fx::Frame {
-                            embed: id,
-                            container,
-                            attrs,
-                            css: t(4),
-                        });
-                    }
-                    10 => self.log.push(Fx::Style {
-                        embed: id,
-                        prop: t(2),
-                        value: t(3),
-                    }),
-                    11 => self.log.push(Fx::Listen {
-                        embed: id,
-                        what: n(2) as u8,
-                        on: n(3) == 1,
-                    }),
-                    12 => self.log.push(Fx::Connect {
-                        embed: id,
-                        welcome: e[2].clone(),
-                        origin: t(3),
-                    }),
-                    13 => {
-                        let mut msg = e[2].clone();
-                        if n(4) != 0 {
-                            let V::Str(tok) = self.kept[&(n(4) as u32)].clone() else {
-                                panic!("token not a string")
-                            };
-                            msg[t(3)] = Value::String(tok);
-                        }
-                        self.log.push(Fx::Post { embed: id, msg });
-                    }
-                    14 => self.log.push(Fx::Timer {
-                        embed: id,
-                        timer: n(2) as u8,
-                        ms: n(3),
-                    }),
-                    15 => {
-                        let container = self.kept.get(&(n(2) as u32)).cloned().unwrap_or(V::Undef);
-                        let root = self.kept.get(&(n(4) as u32)).cloned().unwrap_or(V::Null);
-                        self.log.push(Fx::Observe {
-                            embed: id,
-                            container,
-                            margin: t(3),
-                            root,
-                        });
-                    }
-                    16 => self.log.push(Fx::Push(t(1))),
-                    17 => {
-                        self.log.push(Fx::Unmount(id));
-                        self.live.retain(|l| *l != id);
-                    }
-                    18 => next.push(id),
-                    19 => {
-                        result = Ok(Value::Array(
-                            e[1..]
-                                .iter()
-                                .map(|s| {
-                                    json!(format!("{:?}", self.kept[&(s.as_u64().unwrap() as u32)]))
-                                })
-                                .collect(),
-                        ))
-                    }
-                    20 => self.log.push(Fx::Script(pairs(&e[1]))),
-                    21 => self.log.push(Fx::Global(t(1), t(2), e[3].clone())),
-                    op => panic!("unknown effect {op}"),
-                }
-            }
-            if !again {
-                break;
-            }
-        }
-        for id in next {
-            self.run(10, &|_, w| w.nums.push(id as f64))
-                .expect("continue never throws");
-        }
-        result
-    }
-
-    fn answer(&mut self, w: &mut W, q: u8, arg: &str, x: i64) {
-        let kept = self.kept.clone();
-        match q {
-            0 => {
-                let el = self.elements.get(arg).cloned().unwrap_or(V::Null);
-                w.val(&el, &kept);
-            }
-            1 => {
-                let v = self.storage.take().map(V::Str).unwrap_or(V::Null);
-                w.val(&v, &kept);
-            }
-            2 => {
-                if self.replace_works {
-                    let (path, rest) = arg
-                        .strip_prefix(&self.origin)
-                        .unwrap()
-                        .split_once('?')
-                        .unwrap_or((arg.strip_prefix(&self.origin).unwrap(), ""));
-                    let (query, hash) = rest.split_once('#').unwrap_or((rest, ""));
-                    let (path, hash) = match path.split_once('#') {
-                        Some((p, h)) => (p, h),
-                        None => (path, hash),
-                    };
-                    self.path = path.to_owned();
-                    self.search = url_pairs(query);
-                    self.hash = if hash.is_empty() {
-                        String::new()
-                    } else {
-                        format!("#{hash}")
-                    };
-                }
-                w.val(&V::Bool(self.replace_works), &kept);
-            }
-            3 => w.token(arg, &kept),
-            4 => {
-                let v = if self.storage_works {
-                    self.storage = Some(self.new_nonce.clone());
-                    s(&self.new_nonce)
-                } else {
-                    V::Undef
-                };
-                w.val(&v, &kept);
-            }
-            5 => {
-                w.nums.push(11.0);
-                self.page(w);
-            }
-            6 => {
-                w.nums.push(12.0);
-                let V::Json(Value::Object(o)) = w.x[x as usize].clone() else {
-                    panic!("a record of a non-JSON value")
-                };
-                w.val(&V::Obj("record"), &kept);
-                w.nums.push(o.len() as f64);
-                for (k, v) in &o {
-                    w.str(k);
-                    w.json_val(Some(v), &kept);
-                }
-            }
-            q => panic!("unknown query {q}"),
-        }
-    }
-
+impl Driver {
     /// `Coral.createStreamEmbed(options)`: the new embed's id.
     pub fn create(&mut self, options: &[(&str, V)]) -> Result<u32, (String, String, String)> {
         let before = self.live.len();
@@ -747,22 +321,17 @@ impl Driver {
     }
 }
 
-fn pairs(v: &Value) -> Vec<(String, String)> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a[0].as_str().unwrap().to_owned(),
-                a[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+/// Options for the `coral_thread` container and story `story-1`, plus `extra`.
+pub fn opts(extra: &[(&'static str, V)]) -> Vec<(&'static str, V)> {
+    let mut o = vec![("id", s("coral_thread")), ("storyID", s("story-1"))];
+    o.extend(extra.iter().cloned());
+    o
 }
 
-/// `URLSearchParams` in Rust, for the fake page (form_urlencoded).
-pub fn url_pairs(s: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(s.strip_prefix('?').unwrap_or(s).as_bytes())
-        .into_owned()
-        .collect()
+/// The code and option of an error a call must have thrown.
+pub fn code(r: Result<impl Sized, (String, String, String)>) -> (String, String) {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err((c, o, _)) => (c, o),
+    }
 }
