@@ -5,28 +5,21 @@
 // http://127.0.0.1:H that serves an impostor stream page (it says hello
 // like the real one and records whatever it is sent) and logs every
 // request it gets.
-import { before, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { startServer, startPageServer, freePort, launchBrowser, recordConsole } from "./harness.mjs";
+import { useStack, freePort, recordConsole } from "./harness.mjs";
 
 /** The test file's servers and browser (`evil` is the attacker). */
 export const env = { server: null, browser: null, pages: null, evil: null };
 
 /** Starts the three origins and Chromium before the file's tests; stops them after. */
 export function attackEnv() {
-  before(async () => {
-    env.pages = await startPageServer();
+  useStack(async (stack) => {
+    Object.assign(env, stack);
     env.evil = await startAttacker();
-    env.server = await startServer({}, { allowOrigins: [env.pages.origin] });
-    env.browser = await launchBrowser();
   });
-  after(async () => {
-    await env.browser?.close();
-    await env.server?.stop();
-    await env.evil?.stop();
-    await env.pages?.stop();
-  });
+  after(() => env.evil?.stop());
   return env;
 }
 

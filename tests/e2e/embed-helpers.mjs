@@ -2,28 +2,17 @@
 // (embed.test.mjs, embed-loading.test.mjs): the host SDK on the publisher
 // origin (http://localhost:P) against the real stream page on the stream
 // origin (http://127.0.0.1:S), in headless Chromium.
-import { before, after } from "node:test";
+import { after } from "node:test";
 import { readFileSync } from "node:fs";
-import { startServer, startPageServer, launchBrowser, recordConsole } from "./harness.mjs";
+import { useStack, recordConsole } from "./harness.mjs";
 
 /** The test file's servers and browser (a test may start `hostile`). */
 export const env = { server: null, browser: null, hostile: null, pages: null };
 
 /** Starts the publisher pages, the stream server and Chromium before the file's tests; stops them after. */
 export function embedEnv() {
-  before(async () => {
-    env.pages = await startPageServer();
-    // Chromium asks for it on some pages (windows-1252 ones): no 404 in the console.
-    env.pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
-    env.server = await startServer({}, { allowOrigins: [env.pages.origin] });
-    env.browser = await launchBrowser();
-  });
-  after(async () => {
-    await env.browser?.close();
-    await env.server?.stop();
-    await env.hostile?.stop();
-    await env.pages?.stop();
-  });
+  useStack((stack) => Object.assign(env, stack));
+  after(() => env.hostile?.stop());
   return env;
 }
 

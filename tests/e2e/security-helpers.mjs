@@ -3,8 +3,8 @@
 // http://127.0.0.1:S, a hostile third origin on http://127.0.0.1:H), the
 // frame instrumentation and the page builders. Each security-*.test.mjs
 // file calls `securityEnv()` once, at its top level.
-import { before, after } from "node:test";
-import { startServer, startPageServer, startThirdOrigin, launchBrowser, recordConsole } from "./harness.mjs";
+import { after } from "node:test";
+import { useStack, startThirdOrigin, recordConsole } from "./harness.mjs";
 
 /** The running servers and browser of the test file (set by its `before` hook). */
 export const env = { server: null, browser: null, hostile: null, pages: null };
@@ -13,18 +13,11 @@ export const evilPages = {};
 
 /** Starts the three origins and Chromium before the file's tests, stops them after. */
 export function securityEnv() {
-  before(async () => {
-    env.pages = await startPageServer();
+  useStack(async (stack) => {
+    Object.assign(env, stack);
     env.hostile = await startThirdOrigin(evilPages);
-    env.server = await startServer({}, { allowOrigins: [env.pages.origin] });
-    env.browser = await launchBrowser();
   });
-  after(async () => {
-    await env.browser?.close();
-    await env.server?.stop();
-    await env.hostile?.stop();
-    await env.pages?.stop();
-  });
+  after(() => env.hostile?.stop());
   return env;
 }
 
