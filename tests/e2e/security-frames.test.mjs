@@ -7,18 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mintToken } from "./harness.mjs";
 import {
-  securityEnv,
-  evilPages,
-  newContext,
-  publisherURL,
-  sdk,
-  frameIn,
-  waitAuth,
-  authState,
-  username,
-  until,
-  heapUsed,
-  pollutionProbe,
+  securityEnv, embedPage, evilPages, newContext, frameIn, waitAuth, authState, username, until,
+  heapUsed, pollutionProbe
 } from "./security-helpers.mjs";
 
 const env = securityEnv();
@@ -169,17 +159,7 @@ test("b. hostile third-origin frames: 2 x 10,000 random and spoofed messages cha
   evilPages["/evil.html"] = evilPage(mallory);
 
   const { context, page, consoleLog, consoleURLs } = await newContext();
-  const url = publisherURL(`
-<div id="coral_thread"></div>
-${sdk()}
-<script>
-window.__events = [];
-var embed = Coral.createStreamEmbed({
-  id: "coral_thread", autoRender: true, rootURL: "${env.server.stream}", storyID: "sec-hostile",
-  accessToken: "${bob}",
-  events: function (ev) { ev.onAny(function (name, data) { __events.push(name); }); }
-});
-</script>`);
+  const url = embedPage("sec-hostile", bob);
   await page.goto(url);
   const frame = await frameIn(page, "coral_thread");
   await waitAuth(frame, "signed-in", "bob");

@@ -154,6 +154,25 @@ ${body}
 
 export const sdk = () => `<script src="${env.server.stream}/embed.js"></script>`;
 
+/**
+ * A publisher page with one embed in `#coral_thread` (autoRender, story
+ * `story`, signed in with `token`) whose event names go to `window.__events`;
+ * returns its URL.
+ */
+export function embedPage(story, token) {
+  return publisherURL(`
+<div id="coral_thread"></div>
+${sdk()}
+<script>
+window.__events = [];
+var embed = Coral.createStreamEmbed({
+  id: "coral_thread", autoRender: true, rootURL: "${env.server.stream}", storyID: "${story}",
+  accessToken: "${token}",
+  events: function (ev) { ev.onAny(function (name) { __events.push(name); }); }
+});
+</script>`);
+}
+
 /** The stream Frame inside `#containerId`'s iframe, once loaded. */
 export async function frameIn(page, containerId) {
   const handle = await page.waitForSelector(`#${containerId} iframe`, { state: "attached", timeout: 10000 });

@@ -6,14 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mintToken } from "./harness.mjs";
 import {
-  securityEnv,
-  newContext,
-  publisherURL,
-  sdk,
-  frameIn,
-  waitAuth,
-  authState,
-  until,
+  securityEnv, newContext, publisherURL, sdk, frameIn, waitAuth, authState, until
 } from "./security-helpers.mjs";
 
 const env = securityEnv();

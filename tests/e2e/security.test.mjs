@@ -10,16 +10,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mintToken } from "./harness.mjs";
 import {
-  securityEnv,
-  evilPages,
-  newContext,
-  publisherURL,
-  sdk,
-  frameIn,
-  waitAuth,
-  authState,
-  username,
-  until,
+  securityEnv, embedPage, evilPages, newContext, publisherURL, sdk, frameIn, waitAuth, authState,
+  username, until
 } from "./security-helpers.mjs";
 
 const env = securityEnv();
@@ -138,17 +130,7 @@ test("d. a stream iframe navigated to another origin (by a sibling, or a redirec
     }, 100);
   </script>`;
   const { context, page } = await newContext();
-  const url = publisherURL(`
-<div id="coral_thread"></div>
-${sdk()}
-<script>
-window.__events = [];
-var embed = Coral.createStreamEmbed({
-  id: "coral_thread", autoRender: true, rootURL: "${env.server.stream}", storyID: "sec-nav",
-  accessToken: "${bob}",
-  events: function (ev) { ev.onAny(function (name) { __events.push(name); }); }
-});
-</script>`);
+  const url = embedPage("sec-nav", bob);
   await page.goto(url);
   const frame = await frameIn(page, "coral_thread");
   await waitAuth(frame, "signed-in", "bob");
@@ -239,17 +221,7 @@ var embed = Coral.createStreamEmbed({
 
 test("f. a hostile page framing an allowed publisher page: the stream refuses to render and no token is sent", async () => {
   const bob = await mintToken(env.server, { user: "bob" });
-  const url = publisherURL(`
-<div id="coral_thread"></div>
-${sdk()}
-<script>
-window.__events = [];
-var embed = Coral.createStreamEmbed({
-  id: "coral_thread", autoRender: true, rootURL: "${env.server.stream}", storyID: "sec-framed",
-  accessToken: "${bob}",
-  events: function (ev) { ev.onAny(function (name) { __events.push(name); }); }
-});
-</script>`);
+  const url = embedPage("sec-framed", bob);
   // frame-ancestors is checked against every ancestor, so the hostile top
   // page makes the stream refuse even though the publisher is allowed.
   evilPages["/framer.html"] = `<!doctype html><title>framer</title><iframe src="${url}" width="800" height="900"></iframe>`;
