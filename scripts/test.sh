@@ -63,9 +63,9 @@ step "end-to-end: playwright-core + /usr/bin/chromium, two origins"
 node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee target/e2e-tests.log
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
-step "end-to-end again, third-party cookies blocked: embedding, SSO, docs snippets"
-STREAM_E2E_BLOCK_THIRD_PARTY_COOKIES=1 node --test --test-concurrency=1 \
-  tests/e2e/embed.test.mjs tests/e2e/server.test.mjs tests/e2e/docs.test.mjs 2>&1 | tee target/e2e-3pc-tests.log
+step "end-to-end again, third-party cookies blocked: embedding, loading, SSO, docs snippets"
+STREAM_E2E_BLOCK_THIRD_PARTY_COOKIES=1 node --test --test-concurrency=1 tests/e2e/embed.test.mjs \
+  tests/e2e/embed-loading.test.mjs tests/e2e/server.test.mjs tests/e2e/docs.test.mjs 2>&1 | tee target/e2e-3pc-tests.log
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 step "types: tsc on the published .d.ts"
