@@ -3,13 +3,13 @@
 // SSO_TOKEN, TALK_TOKEN) are filled in, and it must work in Chromium.
 // The ```sh blocks of "Keeping accounts in sync" (`<!-- e2e:sync-NAME -->`)
 // run with bash against the server, its binary on PATH.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adminEnv, gql, parseCsv, runSh, unzip } from "./admin-helpers.mjs";
-import { CORAL_AND_TALK_ENV, ROOT, startServer, startPageServer, launchBrowser, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
+import { CORAL_AND_TALK_ENV, ROOT, useStack, mintToken, streamFrame, recordConsole, waitAuth } from "./harness.mjs";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const snippets = {};
@@ -18,17 +18,7 @@ const shell = {};
 for (const m of readme.matchAll(/<!-- e2e:(sync-[\w-]+) -->\n```sh\n([\s\S]*?)```/g)) shell[m[1]] = m[2];
 
 let server, browser, pages;
-before(async () => {
-  pages = await startPageServer();
-  pages.set("/favicon.ico", "", { "content-type": "image/x-icon" });
-  server = await startServer(CORAL_AND_TALK_ENV, { allowOrigins: [pages.origin] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+useStack((stack) => ({ server, browser, pages } = stack), CORAL_AND_TALK_ENV);
 
 function fill(code, tokens = {}) {
   let out = code.replaceAll("https://STREAM_HOST", server.stream).replaceAll("//STREAM_HOST", "//" + new URL(server.stream).host);

@@ -1,11 +1,11 @@
 // End-to-end: the publisher experience (issue 6). Strict CSP demo page,
 // Talk v4 compatibility, lazy render, permalinks, a blocked stream, and the
 // main flow with third-party cookies blocked.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CORAL_AND_TALK_ENV,
-  startServer,
+  useStack,
   startPageServer,
   launchBrowser,
   mintToken,
@@ -15,17 +15,7 @@ import {
 } from "./harness.mjs";
 
 let server, browser, pages;
-
-before(async () => {
-  pages = await startPageServer();
-  server = await startServer(CORAL_AND_TALK_ENV, { allowOrigins: [pages.origin] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await pages?.stop();
-});
+useStack((stack) => ({ server, browser, pages } = stack), CORAL_AND_TALK_ENV);
 
 let n = 0;
 async function open(body, b = browser, headers) {
