@@ -86,14 +86,7 @@ fn stream_messages_drive_visibility_height_and_events() {
         ],
     );
     d.port(id, &[&[("t", s("ready"))]]);
-    d.port(
-        id,
-        &[&[
-            ("t", s("event")),
-            ("name", s("createComment.success")),
-            ("data", V::Obj("payload")),
-        ]],
-    );
+    d.stream_event(id, "createComment.success", V::Obj("payload"));
     d.port(id, &[&[("t", s("event")), ("name", s("loginPrompt"))]]);
     d.port(id, &[&[("t", s("authState")), ("loggedIn", V::Bool(true))]]);
     let log = d.take();

@@ -180,14 +180,7 @@ fn eventemitter2_methods_wildcards_counts_and_the_publishers_own_emit() {
         .unwrap();
     d.call(id, 10, s("createComment.success"), V::Func("first"))
         .unwrap();
-    d.port(
-        id,
-        &[&[
-            ("t", s("event")),
-            ("name", s("createComment.success")),
-            ("data", V::Obj("payload")),
-        ]],
-    );
+    d.stream_event(id, "createComment.success", V::Obj("payload"));
     let log = d.take();
     let called: Vec<(V, String)> = log
         .iter()
@@ -262,14 +255,7 @@ fn deprecated_events_need_the_option_and_counts_reach_the_count_script() {
     let id = connected(&mut d);
     let data =
         json!({"number": 5, "text": "Comments", "storyID": "s-1", "storyURL": "https://n.test/a"});
-    d.port(
-        id,
-        &[&[
-            ("t", s("event")),
-            ("name", s("count.comments")),
-            ("data", V::Json(data.clone())),
-        ]],
-    );
+    d.stream_event(id, "count.comments", V::Json(data.clone()));
     let log = d.take();
     assert!(log.contains(&Fx::Global(
         "CoralCount".into(),

@@ -260,6 +260,14 @@ impl Driver {
         }
     }
 
+    /// The stream's `event` message `name` with its `data` on embed `id`'s port.
+    pub fn stream_event(&mut self, id: u32, name: &str, data: V) {
+        self.port(
+            id,
+            &[&[("t", s("event")), ("name", s(name)), ("data", data)]],
+        );
+    }
+
     pub fn event(&mut self, kind: u8, id: u32, extra: &[f64]) {
         self.run(kind, &|_, w| {
             w.nums.push(id as f64);
