@@ -5,18 +5,12 @@
 // first, in a block-scoped `let` (no global): gzip -9 then costs about the
 // sum of the two parts, 0.27 kB less than with the literal inside the code.
 // The loader decodes it synchronously, and the block then drops it.
-// Between the BOM and the literal, V8's explicit compile hint
-// (`//# allFunctionsCalledOnLoad`, Chromium 136+; a comment elsewhere):
-// every function of the file is compiled while the script loads instead of
-// at its first call, which the first `createStreamEmbed` and `render()`
-// make (README "Size").
 // Usage: node scripts/inline-wasm.mjs WASM JS_IN JS_OUT
 // `extractWasm` reads the bytes back (bench, tests).
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const NAME = "$wasm$";
-const HEAD = "\uFEFF//# allFunctionsCalledOnLoad\n";
 // Only these four need escaping inside a double-quoted literal; U+2028/9
 // cannot occur (every character is ≤ U+00FF).
 const ESC = { 0x0a: "\\n", 0x0d: "\\r", 0x22: '\\"', 0x5c: "\\\\" };
@@ -37,13 +31,13 @@ export function inlineWasm(bytes, js) {
   lit += '"';
   // The loader reads the literal once, synchronously; dropping it afterwards
   // keeps its closures from retaining the 46 kB string.
-  return `${HEAD}{let ${NAME}=${lit};${parts[0]}${NAME}${parts[1].trimEnd()}\n${NAME}=null}\n`;
+  return `\uFEFF{let ${NAME}=${lit};${parts[0]}${NAME}${parts[1].trimEnd()}\n${NAME}=null}\n`;
 }
 
 /** The wasm bytes inlined in embed.js (a Buffer of its UTF-8 text). */
 export function extractWasm(file) {
   const text = file.toString("utf8");
-  const head = `${HEAD}{let ${NAME}="`;
+  const head = `\uFEFF{let ${NAME}="`;
   if (!text.startsWith(head)) throw new Error("embed.js does not start with an inlined wasm");
   const out = [];
   for (let i = head.length; ; i++) {

@@ -65,9 +65,6 @@ window.__charset = document.characterSet;
   assert.deepEqual(consoleLog.filter((l) => l.type === "error"), []);
   const sdk = requests.filter((u) => !u.startsWith(env.server.stream) && !u.endsWith(".html"));
   assert.deepEqual(sdk, [`${env.pages.origin}/cdn/embed.js`], "the page downloads embed.js and nothing else of the SDK");
-  // After the BOM, V8's compile hint: the script's functions are compiled
-  // while it loads, not at the first createStreamEmbed (README "Size").
-  assert.ok(builtEmbedJs().toString("utf8").startsWith("\uFEFF//# allFunctionsCalledOnLoad\n{let "), "compile hint first");
   await context.close();
 });
 
